@@ -1,0 +1,55 @@
+# PMS Ops: `make run` (the product on its embedded default) and `make test` (the whole suite).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PG_DB ?= pms_ops
+PG_URL ?= postgres://postgres@127.0.0.1:5432/$(PG_DB)
+REDIS_DB ?= 1
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/$(REDIS_DB)
+PYTEST_ARGS ?=
+
+.PHONY: run test test-postgres test-sqlite lint bench chromium services clean
+
+$(VENV)/.runtime: requirements.txt
+	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt
+	@touch $@
+
+run: $(VENV)/.runtime
+	DEBUG=true $(PY) manage.py migrate --no-input -v0
+	DEBUG=true $(PY) manage.py demo_data
+	@echo "PMS Ops: http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
+	PATH="$(abspath $(VENV))/bin:$$PATH" DEBUG=true PMS_PORT=$(PORT) honcho -f Procfile start
+
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+services:
+	@scripts/check-services
+
+test: $(VENV)/.dev chromium services test-postgres test-sqlite lint
+
+test-postgres:
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true \
+		$(PY) -m pytest $(PYTEST_ARGS)
+
+test-sqlite:
+	DATABASE_URL= REDIS_URL= DJANGO_ALLOW_ASYNC_UNSAFE=true \
+		$(PY) -m pytest -m "not postgres" $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: $(VENV)/.dev services
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/pms_ops_bench REDIS_URL=$(REDIS_TEST_URL) \
+		$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) var

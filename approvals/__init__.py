@@ -1,0 +1,1 @@
+"""Four-eyes approvals: requests, decisions, policies, and the registry of approvable actions."""

@@ -1,0 +1,189 @@
+"""The approvals write path: request, approve, reject, cancel, expire.
+
+The request row is locked (SELECT … FOR UPDATE) for every decision, so two approvers
+deciding at the same instant serialize and the action executes exactly once.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit import chain
+from audit.services import event_record
+from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.roles import has_role
+
+from . import notifications, registry
+from .models import ApprovalDecision, ApprovalPolicy, ApprovalRequest, Status, Verdict
+
+log = logging.getLogger(__name__)
+
+
+def _audit(actor, action: str, request: ApprovalRequest, **payload) -> None:
+    event_record(
+        actor=actor,
+        action=action,
+        subject_type="approvals.request",
+        subject_id=request.pk,
+        payload={"action": request.action, "status": request.status, **payload},
+    )
+
+
+def approval_request_create(
+    *,
+    actor,
+    action: str,
+    payload: dict,
+    reason: str,
+    subject_type: str = "",
+    subject_id: object = "",
+) -> ApprovalRequest:
+    """Open a request for a registered action; the payload is validated by the action first."""
+    approvable = registry.get(action)
+    if approvable is None:
+        raise Invalid(
+            f"Unknown approvable action {action!r}.",
+            fields={"action": ["Not a registered action."]},
+        )
+    if not reason or not reason.strip():
+        raise Invalid("A reason is required.", fields={"reason": ["Say why this is needed."]})
+    if approvable.validate:
+        approvable.validate(payload)
+    policy = ApprovalPolicy.for_action(action)
+    with transaction.atomic():
+        request = ApprovalRequest.objects.create(
+            action=action,
+            payload=payload,
+            reason=reason.strip(),
+            subject_type=subject_type,
+            subject_id=str(subject_id or ""),
+            requested_by=actor,
+            required_approvals=policy.required_approvals,
+            approver_roles=list(policy.approver_roles),
+            expires_at=ApprovalRequest.default_expiry(policy.expiry_hours),
+        )
+        _audit(
+            actor,
+            "approvals.request.created",
+            request,
+            payload=payload,
+            reason=request.reason,
+        )
+        transaction.on_commit(lambda: notifications.request_waiting(request.pk))
+    return request
+
+
+def _locked(request_id: int) -> ApprovalRequest:
+    request = ApprovalRequest.objects.select_for_update().filter(pk=request_id).first()
+    if request is None:
+        raise NotFound(f"Approval request {request_id} does not exist.")
+    return request
+
+
+def _check_decidable(request: ApprovalRequest, actor) -> None:
+    if request.is_expired:  # the beat task records the expiry; nothing is decided here
+        raise Conflict(f"Approval request {request.pk} expired at {request.expires_at:%Y-%m-%d %H:%M} UTC.")
+    if request.status != Status.PENDING:
+        raise Conflict(
+            f"Approval request {request.pk} is already {request.status}.",
+            extra={"status": request.status},
+        )
+    if request.requested_by_id == actor.pk:
+        raise Forbidden("You cannot decide your own request: a second person must.")
+    if not has_role(actor, *request.approver_roles):
+        raise Forbidden(f"Deciding this request needs the role: {', '.join(request.approver_roles)}.")
+    if request.decisions.filter(decided_by=actor).exists():
+        raise Conflict(f"You have already decided request {request.pk}.")
+
+
+def _decide(request: ApprovalRequest, actor, verdict: str, comment: str) -> None:
+    chain.append(
+        ApprovalDecision,
+        chain=ApprovalDecision.DEFAULT_CHAIN,
+        request=request,
+        decided_by=actor,
+        verdict=verdict,
+        comment=comment or "",
+        decided_at=timezone.now(),
+    )
+
+
+def approval_approve(*, actor, request_id: int, comment: str = "") -> ApprovalRequest:
+    """Record an approval; the last required one executes the action in this transaction."""
+    with transaction.atomic():
+        request = _locked(request_id)
+        _check_decidable(request, actor)
+        _decide(request, actor, Verdict.APPROVE, comment)
+        _audit(actor, "approvals.request.approved", request, comment=comment)
+        approvals = request.decisions.filter(verdict=Verdict.APPROVE).count()
+        if approvals >= request.required_approvals:
+            _execute(request, actor)
+    return request
+
+
+def _execute(request: ApprovalRequest, actor) -> None:
+    approvable = registry.get(request.action)
+    request.decided_at = timezone.now()
+    try:
+        if approvable is None:
+            raise Invalid(f"No executor is registered for {request.action!r}.")
+        with transaction.atomic():  # a savepoint: a failing executor leaves nothing behind
+            result = approvable.executor(request, actor=actor)
+    except Exception as exc:  # the executor's failure is recorded, never half-applied
+        log.warning("approval %s failed: %s", request.pk, exc)
+        request.status = Status.FAILED
+        request.failure_reason = getattr(exc, "detail", None) or str(exc) or type(exc).__name__
+        request.save(update_fields=["status", "decided_at", "failure_reason"])
+        _audit(actor, "approvals.request.failed", request, reason=request.failure_reason)
+        return
+    request.status = Status.EXECUTED
+    request.result = result or {}
+    request.save(update_fields=["status", "decided_at", "result"])
+    _audit(actor, "approvals.request.executed", request, result=request.result)
+
+
+def approval_reject(*, actor, request_id: int, comment: str = "") -> ApprovalRequest:
+    with transaction.atomic():
+        request = _locked(request_id)
+        _check_decidable(request, actor)
+        if not comment or not comment.strip():
+            raise Invalid(
+                "Say why you reject it.",
+                fields={"comment": ["A comment is required to reject."]},
+            )
+        _decide(request, actor, Verdict.REJECT, comment)
+        request.status = Status.REJECTED
+        request.decided_at = timezone.now()
+        request.save(update_fields=["status", "decided_at"])
+        _audit(actor, "approvals.request.rejected", request, comment=comment)
+    return request
+
+
+def approval_cancel(*, actor, request_id: int) -> ApprovalRequest:
+    with transaction.atomic():
+        request = _locked(request_id)
+        if request.requested_by_id != actor.pk:
+            raise Forbidden("Only the requester can cancel a request.")
+        if request.status != Status.PENDING:
+            raise Conflict(f"Approval request {request.pk} is already {request.status}.")
+        request.status = Status.CANCELLED
+        request.decided_at = timezone.now()
+        request.save(update_fields=["status", "decided_at"])
+        _audit(actor, "approvals.request.cancelled", request)
+    return request
+
+
+def approvals_expire() -> int:
+    """Mark overdue pending requests expired (beat); returns how many."""
+    count = 0
+    for pk in ApprovalRequest.objects.pending().filter(expires_at__lte=timezone.now()).values_list("pk", flat=True):
+        with transaction.atomic():
+            request = _locked(pk)
+            if request.status == Status.PENDING and request.is_expired:
+                request.status = Status.EXPIRED
+                request.decided_at = timezone.now()
+                request.save(update_fields=["status", "decided_at"])
+                _audit("system:approvals", "approvals.request.expired", request)
+                count += 1
+    return count

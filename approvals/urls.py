@@ -1,0 +1,3 @@
+"""Workflow pages of approvals (mounted at the site root)."""
+
+urlpatterns = []

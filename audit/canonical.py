@@ -1,0 +1,49 @@
+"""The canonical serialization hashed into a chain (documented in docs/hash-chain.md).
+
+UTF-8 JSON with sorted keys and no whitespace; datetimes as UTC ISO 8601 with
+microseconds and a `Z`; decimals as fixed-point strings with the field's decimal
+places; foreign keys as their primary key; UUIDs as strings. The same row gives the
+same bytes on any Python 3 version and on PostgreSQL or SQLite.
+"""
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+def normalize(value: Any, decimal_places: int | None = None) -> Any:
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime cannot be hashed")
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        if decimal_places is not None:
+            value = value.quantize(decimal.Decimal(1).scaleb(-decimal_places))
+        return format(value, "f")
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): normalize(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [normalize(v) for v in value]
+    raise TypeError(f"cannot canonicalize {type(value).__name__}")
+
+
+def dumps(content: dict) -> bytes:
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def link_hash(prev_hash: str, canonical: bytes) -> str:
+    """hash = sha256(prev_hash as ASCII hex + canonical bytes), as hex."""
+    return hashlib.sha256(prev_hash.encode("ascii") + canonical).hexdigest()

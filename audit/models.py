@@ -1,0 +1,131 @@
+"""Append-only rows, hash-chained rows, and the audit event log.
+
+`AppendOnlyModel` refuses every ORM path that would change or remove a stored row; the
+database refuses the rest (triggers installed by migrations, see `triggers.py`).
+`ChainedModel` adds `chain`, `seq`, `prev_hash` and `hash`; rows are written only by
+`chain.append`, which serializes writers per chain and computes the link.
+"""
+
+from django.db import models
+
+from .canonical import GENESIS, dumps, link_hash, normalize
+
+
+class AppendOnlyError(Exception):
+    """Raised before the database is reached: append-only rows are never changed."""
+
+
+def _refuse(what: str, model) -> None:
+    raise AppendOnlyError(
+        f"{model._meta.label} is append-only: {what} refused. Record a new, compensating row instead."
+    )
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        _refuse("update", self.model)
+
+    def delete(self):
+        _refuse("delete", self.model)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        _refuse("bulk_update", self.model)
+
+    def update_or_create(self, *args, **kwargs):
+        _refuse("update_or_create", self.model)
+
+    _raw_delete = delete
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            _refuse("save of a stored row", type(self))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse("delete", type(self))
+
+
+class ChainedModel(AppendOnlyModel):
+    """A hash-chained append-only row. Subclasses list the hashed fields in HASH_FIELDS.
+
+    Subclass Meta must inherit `ChainedModel.Meta` to keep the fork-proof constraints.
+    """
+
+    HASH_FIELDS: tuple[str, ...] = ()
+    DEFAULT_CHAIN = "main"
+
+    chain = models.CharField(max_length=100, default="main")
+    seq = models.PositiveBigIntegerField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="%(app_label)s_%(class)s_chain_seq"),
+            models.UniqueConstraint(fields=["chain", "prev_hash"], name="%(app_label)s_%(class)s_chain_prev"),
+        ]
+
+    def canonical_content(self) -> dict:
+        """The hashed content: chain, seq and every HASH_FIELDS value, normalized."""
+        content = {"chain": self.chain, "seq": self.seq}
+        for name in self.HASH_FIELDS:
+            field = self._meta.get_field(name)
+            value = getattr(self, field.attname)
+            content[name] = normalize(value, getattr(field, "decimal_places", None))
+        return content
+
+    def canonical_bytes(self) -> bytes:
+        return dumps(self.canonical_content())
+
+    def compute_hash(self) -> str:
+        return link_hash(self.prev_hash, self.canonical_bytes())
+
+    @property
+    def is_genesis(self) -> bool:
+        return self.prev_hash == GENESIS
+
+
+class Event(ChainedModel):
+    """One audited fact: who did what to which subject, with what payload."""
+
+    HASH_FIELDS = (
+        "occurred_at",
+        "actor",
+        "action",
+        "subject_type",
+        "subject_id",
+        "payload",
+        "request_id",
+        "client_ip",
+    )
+
+    occurred_at = models.DateTimeField(db_index=True)
+    actor = models.CharField(max_length=150, db_index=True, help_text="Username, or system:<name>.")
+    action = models.CharField(max_length=100, help_text="Dotted, e.g. book.position.opened.")
+    subject_type = models.CharField(max_length=50, blank=True)
+    subject_id = models.CharField(max_length=64, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta(ChainedModel.Meta):
+        indexes = [
+            models.Index(fields=["action", "id"], name="audit_event_action_id"),
+            models.Index(
+                fields=["subject_type", "subject_id", "id"],
+                name="audit_event_subject_id",
+            ),
+            models.Index(fields=["actor", "id"], name="audit_event_actor_id"),
+            models.Index(fields=["occurred_at", "id"], name="audit_event_occurred_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.subject_type}:{self.subject_id} by {self.actor}"

@@ -1,0 +1,3 @@
+"""Workflow pages of audit (mounted at the site root)."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""The position book: instruments, positions, prices and mark-to-market, corrections, risk."""

@@ -1,0 +1,3 @@
+"""Workflow pages of book (mounted at the site root)."""
+
+urlpatterns = []

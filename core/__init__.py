@@ -1,0 +1,1 @@
+"""Shared plumbing at the bottom of the import graph: roles, errors, request context, API base."""

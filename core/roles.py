@@ -1,0 +1,73 @@
+"""Roles are Django groups; API permissions and admin permissions both derive from them."""
+
+from collections.abc import Iterable
+
+from rest_framework.permissions import BasePermission
+
+PM = "PM"
+APPROVER = "Approver"
+INCIDENT_COMMANDER = "Incident Commander"
+OPS = "Ops"
+AUDITOR = "Auditor"
+ALL_ROLES = (PM, APPROVER, INCIDENT_COMMANDER, OPS, AUDITOR)
+# Everyone who may write something somewhere: all roles but the read-only auditor.
+WRITERS = (PM, APPROVER, INCIDENT_COMMANDER, OPS)
+
+# Admin permissions per role, as "app_label.codename"; synced after every migrate so
+# that permissions of apps migrated later are granted too.
+ROLE_PERMISSIONS: dict[str, set[str]] = {role: set() for role in ALL_ROLES}
+
+
+def grant(role: str, *perms: str) -> None:
+    """Apps declare the admin permissions their roles need (called from AppConfig.ready)."""
+    ROLE_PERMISSIONS[role].update(perms)
+
+
+def user_roles(user) -> set[str]:
+    """The role names of a user, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if not hasattr(user, "_pms_roles"):
+        user._pms_roles = set(user.groups.values_list("name", flat=True))
+    return user._pms_roles
+
+
+def has_role(user, *roles: str) -> bool:
+    """True for a superuser or a member of any of the roles."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or bool(user_roles(user) & set(roles))
+
+
+def role_required(*roles: str, read: Iterable[str] = ()) -> type[BasePermission]:
+    """A DRF permission: `roles` may do anything, `read` roles only safe methods."""
+    write_roles = tuple(roles)
+    read_roles = tuple(read) + write_roles
+
+    class RolePermission(BasePermission):
+        message = f"This needs one of the roles: {', '.join(read_roles)}."
+
+        def has_permission(self, request, view) -> bool:
+            if request.method in ("GET", "HEAD", "OPTIONS"):
+                return has_role(request.user, *read_roles)
+            return has_role(request.user, *write_roles)
+
+    RolePermission.__name__ = f"RoleRequired({'|'.join(write_roles)})"
+    RolePermission.roles = write_roles
+    RolePermission.read_roles = read_roles
+    return RolePermission
+
+
+def sync_role_permissions(sender=None, **kwargs) -> None:
+    """Grant each role group the admin permissions the apps declared (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    if sender is not None and sender.name != "pms_ops":  # the last app: all permissions exist
+        return
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        for perm in perms:
+            app_label, codename = perm.split(".", 1)
+            found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if found:
+                group.permissions.add(found)

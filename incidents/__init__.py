@@ -1,0 +1,1 @@
+"""Incidents: severities, roles, timelines, the runbook library, post-mortems, escalation."""

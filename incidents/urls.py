@@ -1,0 +1,3 @@
+"""Workflow pages of incidents (mounted at the site root)."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""The decision journal: the fund's append-only record of why something was done."""

@@ -1,0 +1,3 @@
+"""Workflow pages of journal (mounted at the site root)."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Operations: Celery health probes, heartbeats, alerting, metrics, the trading halt."""

@@ -1,0 +1,1 @@
+"""Backups, verified restores and restore drills."""

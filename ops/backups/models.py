@@ -1,0 +1,1 @@
+"""Backup inventory and restore jobs."""

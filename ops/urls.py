@@ -1,0 +1,3 @@
+"""Workflow pages of ops (mounted at the site root)."""
+
+urlpatterns = []

@@ -48,7 +48,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 
 bench: $(VENV)/.dev services
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/pms_ops_bench REDIS_URL=$(REDIS_TEST_URL) \
+	DATABASE_URL=$(PG_URL)_bench REDIS_URL=$(REDIS_TEST_URL) \
 		$(PY) -m bench
 
 clean:

@@ -1,6 +1,11 @@
 """Shared fixtures: named people per role, API clients per role, the append-only flush."""
 
 import contextlib
+import os
+import subprocess
+import sys
+import time
+import uuid
 
 import pytest
 from django.contrib.auth.models import Group
@@ -79,3 +84,107 @@ def api(people):
             return client
 
     return Clients()
+
+
+# --- Real processes: headless Chromium and a Celery worker --------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium driven by Playwright (its own browser download is not used)."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def login(browser, live_server):
+    """login(user) -> a Playwright page signed in through the admin login form, in its own context."""
+    contexts = []
+
+    def _login(user, password: str | None = None):
+        context = browser.new_context(base_url=live_server.url, timezone_id="Europe/London")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/admin/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", password or f"{user.username}-pass")
+        page.click("input[type=submit]")
+        page.wait_for_url(lambda url: "/login/" not in url)
+        return page
+
+    yield _login
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real `celery worker` subprocess on Redis and the test database (PostgreSQL + Redis only)."""
+    from django.conf import settings
+    from django.db import connection
+
+    from pms_ops.celery import app
+
+    if connection.vendor != "postgresql" or not settings.REDIS_URL:
+        pytest.fail("celery_worker_process needs PostgreSQL and REDIS_URL: mark the test `postgres`.")
+    env = dict(os.environ)
+    db = connection.settings_dict
+    env.update(
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        REDIS_URL=settings.REDIS_URL,
+        DJANGO_SETTINGS_MODULE="pms_ops.settings.test",
+        CELERY_TASK_ALWAYS_EAGER="false",
+    )
+    hostname = f"test-{uuid.uuid4().hex[:8]}@%h"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "pms_ops",
+            "worker",
+            "--pool",
+            "solo",
+            "--hostname",
+            hostname,
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
+    )
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        deadline = time.monotonic() + 30
+        while not app.control.ping(timeout=0.5):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the Celery worker did not start")
+        yield process
+    finally:
+        app.conf.task_always_eager = eager
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -107,12 +107,11 @@ class InstallAppendOnlyTriggers(Operation):
 
 
 def ensure_all_triggers(sender=None, using="default", **kwargs) -> None:
-    """post_migrate: (re)install triggers on every append-only table that exists."""
-    if sender is not None and sender.name != "pms_ops":  # once, after the last app
-        return
+    """post_migrate, per app: (re)install triggers on the app's append-only tables."""
     connection = connections[using]
     tables = set(connection.introspection.table_names())
-    for model in apps.get_models():
+    models = sender.get_models() if sender is not None else apps.get_models()
+    for model in models:
         if issubclass(model, AppendOnlyModel) and model._meta.db_table in tables:
             install(connection, model)
 

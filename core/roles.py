@@ -59,15 +59,14 @@ def role_required(*roles: str, read: Iterable[str] = ()) -> type[BasePermission]
 
 
 def sync_role_permissions(sender=None, **kwargs) -> None:
-    """Grant each role group the admin permissions the apps declared (idempotent)."""
+    """post_migrate, per app: ensure the role groups, grant that app's declared permissions."""
     from django.contrib.auth.models import Group, Permission
 
-    if sender is not None and sender.name != "pms_ops":  # the last app: all permissions exist
-        return
+    label = getattr(sender, "label", None)
     for role, perms in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
-        for perm in perms:
-            app_label, codename = perm.split(".", 1)
+        wanted = [p.split(".", 1) for p in perms if label is None or p.startswith(f"{label}.")]
+        for app_label, codename in wanted:
             found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if found:
                 group.permissions.add(found)

@@ -8,3 +8,8 @@ from .base import *  # noqa: F403
 from .api import *  # noqa: F403
 from .tasks import *  # noqa: F403
 from .security import *  # noqa: F403
+from .journal import *  # noqa: F403
+from .book import *  # noqa: F403
+from .incidents import *  # noqa: F403
+from .ops import *  # noqa: F403
+from .backups import *  # noqa: F403

@@ -4,7 +4,7 @@ import secrets
 
 from .env import BASE_DIR, VAR_DIR, env
 
-VAR_DIR.mkdir(exist_ok=True)
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=False)
 

@@ -1,0 +1,1 @@
+"""Settings of the backups app (from the environment)."""

@@ -1,0 +1,1 @@
+"""Settings of the ops app (from the environment)."""

@@ -9,13 +9,13 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
 else:
     _queue = VAR_DIR / "celery"
-    for _sub in ("out", "processed"):
+    for _sub in ("out", "control"):
         (_queue / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue / "out"),
         "data_folder_out": str(_queue / "out"),
-        "data_folder_processed": str(_queue / "processed"),
+        "control_folder": str(_queue / "control"),
     }
     CELERY_RESULT_BACKEND = f"file://{_queue / 'results'}"
     (_queue / "results").mkdir(exist_ok=True)

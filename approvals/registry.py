@@ -1,7 +1,8 @@
 """Apps register an executor per action name; approvals calls it when the last approval lands.
 
 approvals knows nothing of corrections or restores (DESIGN.md): the executor runs inside
-the approving transaction and returns a JSON-able result.
+the approving transaction and returns a JSON-able result. `describe` renders a request's
+payload for the approver (a preview and, where it applies, a diff of wrong vs right).
 """
 
 from collections.abc import Callable
@@ -14,13 +15,23 @@ class ApprovableAction:
     executor: Callable  # executor(request, *, actor) -> dict | None
     validate: Callable | None = None  # validate(payload) raises core.errors.ServiceError
     label: str = ""
+    describe: Callable | None = None  # describe(payload) -> dict shown to the approver
 
 
 ACTIONS: dict[str, ApprovableAction] = {}
 
 
-def register(name: str, executor: Callable, *, validate: Callable | None = None, label: str = "") -> None:
-    ACTIONS[name] = ApprovableAction(name=name, executor=executor, validate=validate, label=label or name)
+def register(
+    name: str,
+    executor: Callable,
+    *,
+    validate: Callable | None = None,
+    label: str = "",
+    describe: Callable | None = None,
+) -> None:
+    ACTIONS[name] = ApprovableAction(
+        name=name, executor=executor, validate=validate, label=label or name, describe=describe
+    )
 
 
 def get(name: str) -> ApprovableAction | None:

@@ -4,6 +4,9 @@ There are no write handlers: any method but GET/HEAD/OPTIONS is a 405 for a read
 403 for everyone else (permission is checked before the method).
 """
 
+import base64
+import binascii
+
 from django.http import Http404
 from django.urls import path
 from django.utils import timezone
@@ -60,6 +63,23 @@ class AuditView(APIView):
         return super().finalize_response(request, response, *args, **kwargs)
 
 
+class EventPage(CursorPage):
+    """Strict cursors: not base64, or a position that is not an event id, is garbage (400), never a 500."""
+
+    def decode_cursor(self, request):
+        encoded = request.query_params.get(self.cursor_query_param)
+        try:
+            strict = encoded is None or bool(base64.b64decode(encoded.encode("ascii"), validate=True))
+        except (ValueError, binascii.Error):
+            strict = False
+        cursor = super().decode_cursor(request)
+        if not strict or (cursor and cursor.position is not None and not str(cursor.position).isdigit()):
+            error = ValidationError({"cursor": ["Invalid cursor: use the `next` or `previous` link as given."]})
+            error.pms_code = "invalid_cursor"
+            raise error
+        return cursor
+
+
 FORMAT = OpenApiParameter(
     "format", OpenApiTypes.STR, enum=["json", "csv", "ndjson"], description="csv/ndjson stream every matching event."
 )
@@ -69,7 +89,7 @@ class EventList(AuditView, generics.ListAPIView):
     """Newest first, cursor-paginated; CSV and NDJSON stream every match, oldest first."""
 
     serializer_class = EventSerializer
-    pagination_class = CursorPage
+    pagination_class = EventPage
     renderer_classes = [JSONRenderer, CSVRenderer, NDJSONRenderer]
 
     @extend_schema(

@@ -1,0 +1,1 @@
+"""Workflow pages of the book: the position book and the correction wizard."""

@@ -9,6 +9,6 @@ app_name = "book"
 
 urlpatterns = [
     path("health", Health.as_view(), name="health"),
-    # path("book/positions/", views.positions_page, name="positions"),
-    # path("book/corrections/new/", views.correction_wizard, name="correction-wizard"),
+    path("book/positions/", views.positions_page, name="positions"),
+    path("book/corrections/new/", views.correction_wizard, name="correction-wizard"),
 ]

@@ -5,6 +5,8 @@ Executed in the approving transaction: the incorrect position is closed at its e
 both positions and the approval. Nothing of the wrong record is changed or removed.
 """
 
+from decimal import Decimal
+
 from django.db import transaction
 
 from approvals.models import ApprovalRequest
@@ -31,8 +33,15 @@ def facts_of(position: Position) -> dict:
     }
 
 
+PLACES = {"size": Decimal("0.0001"), "entry_price": Decimal("0.000001"), "stop_price": Decimal("0.000001")}
+
+
 def _plain_facts(facts: dict) -> dict:
-    return {**{k: None if facts[k] is None else str(facts[k]) for k in FACTS}, "instrument": facts["instrument"].symbol}
+    """As `facts_of` writes them (the columns' decimal places), so wrong and right compare exactly."""
+    plain = {"instrument": facts["instrument"].symbol, "direction": facts["direction"]}
+    for name, places in PLACES.items():
+        plain[name] = None if facts[name] is None else str(facts[name].quantize(places))
+    return plain
 
 
 def correction_preview(*, position_id, correct: dict) -> dict:

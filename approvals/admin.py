@@ -17,8 +17,11 @@ class ApprovalPolicyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         try:
             services.approval_policy_set(
-                actor=request.user, action=obj.action, required_approvals=obj.required_approvals,
-                approver_roles=obj.approver_roles, expiry_hours=obj.expiry_hours,
+                actor=request.user,
+                action=obj.action,
+                required_approvals=obj.required_approvals,
+                approver_roles=obj.approver_roles,
+                expiry_hours=obj.expiry_hours,
             )
         except ServiceError as exc:
             messages.error(request, exc.detail)

@@ -32,9 +32,23 @@ class ApprovalSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApprovalRequest
         fields = [
-            "id", "action", "label", "payload", "reason", "subject_type", "subject_id", "requested_by", "status",
-            "required_approvals", "approver_roles", "created_at", "expires_at", "decided_at", "result",
-            "failure_reason", "decisions",
+            "id",
+            "action",
+            "label",
+            "payload",
+            "reason",
+            "subject_type",
+            "subject_id",
+            "requested_by",
+            "status",
+            "required_approvals",
+            "approver_roles",
+            "created_at",
+            "expires_at",
+            "decided_at",
+            "result",
+            "failure_reason",
+            "decisions",
         ]
 
     def get_label(self, obj) -> str:

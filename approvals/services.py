@@ -205,14 +205,27 @@ def approval_policy_set(
         raise Invalid("At least one approval and one hour.", fields={"required_approvals": ["At least 1."]})
     with transaction.atomic():
         policy, _ = ApprovalPolicy.objects.select_for_update().get_or_create(action=action)
-        before = {"required_approvals": policy.required_approvals, "approver_roles": policy.approver_roles,
-                  "expiry_hours": policy.expiry_hours}
+        before = {
+            "required_approvals": policy.required_approvals,
+            "approver_roles": policy.approver_roles,
+            "expiry_hours": policy.expiry_hours,
+        }
         policy.required_approvals, policy.approver_roles = required_approvals, list(approver_roles)
         policy.expiry_hours = expiry_hours
         policy.save()
-        event_record(actor=actor, action="approvals.policy.changed", subject_type="approvals.policy",
-                     subject_id=policy.pk, payload={"action": action, "before": before,
-                                                    "after": {"required_approvals": required_approvals,
-                                                              "approver_roles": list(approver_roles),
-                                                              "expiry_hours": expiry_hours}})
+        event_record(
+            actor=actor,
+            action="approvals.policy.changed",
+            subject_type="approvals.policy",
+            subject_id=policy.pk,
+            payload={
+                "action": action,
+                "before": before,
+                "after": {
+                    "required_approvals": required_approvals,
+                    "approver_roles": list(approver_roles),
+                    "expiry_hours": expiry_hours,
+                },
+            },
+        )
     return policy

@@ -51,10 +51,15 @@ def detail(request, pk: int):
             form.add_error("comment" if "comment" in exc.fields else None, exc.detail)
         else:
             return redirect("approvals:detail", pk=pk)
-    context = {"title": f"Approval request #{pk}", "approval": approval, "label": selectors.label(approval.action),
-               "preview": selectors.preview(approval), "form": form,
-               "can_decide": approval.status == Status.PENDING and approval.requested_by_id != request.user.pk,
-               "can_cancel": approval.status == Status.PENDING and approval.requested_by_id == request.user.pk}
+    context = {
+        "title": f"Approval request #{pk}",
+        "approval": approval,
+        "label": selectors.label(approval.action),
+        "preview": selectors.preview(approval),
+        "form": form,
+        "can_decide": approval.status == Status.PENDING and approval.requested_by_id != request.user.pk,
+        "can_cancel": approval.status == Status.PENDING and approval.requested_by_id == request.user.pk,
+    }
     return render(request, "approvals/detail.html", context, status=400 if form.errors else 200)
 
 

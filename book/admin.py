@@ -44,8 +44,13 @@ class InstrumentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         try:
             created = services.instrument_create(
-                actor=request.user, symbol=obj.symbol, name=obj.name, currency=obj.currency,
-                point_value=obj.point_value, margin_per_lot=obj.margin_per_lot, asset_class=obj.asset_class,
+                actor=request.user,
+                symbol=obj.symbol,
+                name=obj.name,
+                currency=obj.currency,
+                point_value=obj.point_value,
+                margin_per_lot=obj.margin_per_lot,
+                asset_class=obj.asset_class,
             )
         except ServiceError as exc:
             raise ValidationError(exc.detail) from exc
@@ -54,8 +59,18 @@ class InstrumentAdmin(admin.ModelAdmin):
 
 @admin.register(Position)
 class PositionAdmin(ReadOnlyAdmin):
-    list_display = ["id", "instrument", "direction", "size", "entry_price", "status", "current_price",
-                    "unrealized_pnl", "realized_pnl", "opened_at"]
+    list_display = [
+        "id",
+        "instrument",
+        "direction",
+        "size",
+        "entry_price",
+        "status",
+        "current_price",
+        "unrealized_pnl",
+        "realized_pnl",
+        "opened_at",
+    ]
     list_filter = ["status", "direction", "instrument"]
     list_select_related = ["instrument"]
     search_fields = ["=id", "instrument__symbol", "notes"]
@@ -88,8 +103,12 @@ class PriceAdmin(AppendOnlyAdmin):
             else:
                 messages.success(request, f"{len(rows)} prices recorded.")
                 return redirect("admin:book_price_changelist")
-        context = {**self.admin_site.each_context(request), "form": form, "title": "Upload prices (CSV)",
-                   "opts": self.model._meta}
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": "Upload prices (CSV)",
+            "opts": self.model._meta,
+        }
         return render(request, "admin/book/price/upload.html", context)
 
 
@@ -105,8 +124,17 @@ class MtmRunAdmin(AppendOnlyAdmin):
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(AppendOnlyAdmin):
-    list_display = ["seq", "kind", "position", "status", "price", "unrealized_pnl", "realized_pnl", "recorded_at",
-                    "actor"]
+    list_display = [
+        "seq",
+        "kind",
+        "position",
+        "status",
+        "price",
+        "unrealized_pnl",
+        "realized_pnl",
+        "recorded_at",
+        "actor",
+    ]
     list_filter = ["kind"]
     list_select_related = ["position"]
 

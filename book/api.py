@@ -60,8 +60,9 @@ class PositionFilter(filters.FilterSet):
         as_of = data.get("as_of")
         if as_of is not None:
             as_of = moment("as_of", as_of)
-        return selectors.positions(status=data.get("status") or None, instrument=data.get("instrument") or None,
-                                   as_of=as_of)
+        return selectors.positions(
+            status=data.get("status") or None, instrument=data.get("instrument") or None, as_of=as_of
+        )
 
 
 class PositionList(generics.ListAPIView):
@@ -135,8 +136,12 @@ class Mtm(APIView):
     @idempotent
     def post(self, request):
         data = _valid(s.MtmIn, request)
-        result = services.mtm_run(actor=request.user, manual_prices=data.get("manual_prices"),
-                                  reason=data.get("reason", ""), source=data.get("source", ""))
+        result = services.mtm_run(
+            actor=request.user,
+            manual_prices=data.get("manual_prices"),
+            reason=data.get("reason", ""),
+            source=data.get("source", ""),
+        )
         if hasattr(result, "approver_roles"):
             return _pending(result)
         return Response(s.MtmRunSerializer(result).data)
@@ -149,8 +154,9 @@ class Corrections(APIView):
     @idempotent
     def post(self, request):
         data = _valid(s.CorrectionIn, request)
-        approval = services.correction_propose(actor=request.user, position_id=data["position_id"],
-                                               reason=data["reason"], correct=dict(data["correct"]))
+        approval = services.correction_propose(
+            actor=request.user, position_id=data["position_id"], reason=data["reason"], correct=dict(data["correct"])
+        )
         return _pending(approval)
 
 

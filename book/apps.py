@@ -46,11 +46,23 @@ class BookConfig(AppConfig):
             lambda pk: str(pk).isdigit() and Position.objects.filter(pk=int(pk)).exists(),
             label="position",
         )
-        for perm in ("view_instrument", "view_position", "view_price", "view_mtmrun", "view_ledgerentry",
-                     "view_portfoliostate", "add_price"):
+        for perm in (
+            "view_instrument",
+            "view_position",
+            "view_price",
+            "view_mtmrun",
+            "view_ledgerentry",
+            "view_portfoliostate",
+            "add_price",
+        ):
             roles.grant(roles.PM, f"book.{perm}")
         for role in (roles.APPROVER, roles.OPS, roles.AUDITOR):
-            roles.grant(role, *(f"book.view_{m}" for m in ("instrument", "position", "price", "mtmrun",
-                                                            "ledgerentry", "portfoliostate")))
+            roles.grant(
+                role,
+                *(
+                    f"book.view_{m}"
+                    for m in ("instrument", "position", "price", "mtmrun", "ledgerentry", "portfoliostate")
+                ),
+            )
         roles.grant(roles.OPS, "book.add_instrument", "book.add_price")
         post_migrate.connect(triggers.install_after_migrate, sender=self, dispatch_uid="book.position_triggers")

@@ -20,7 +20,7 @@ def parse(upload) -> list[dict]:
         raise Invalid("The file is not UTF-8 text.", fields={"file": ["Save it as UTF-8 CSV."]}) from None
     reader = csv.DictReader(io.StringIO(text))
     header = {name.strip() for name in reader.fieldnames or []}
-    if not REQUIRED <= header:
+    if not header >= REQUIRED:
         raise Invalid(
             f"The header must contain {', '.join(sorted(REQUIRED))} (and optionally as_of).",
             fields={"file": [f"Missing columns: {', '.join(sorted(REQUIRED - header))}."]},

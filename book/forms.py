@@ -12,10 +12,15 @@ from .models import Direction, Instrument, PositionStatus
 
 class BookFilter(forms.Form):
     status = forms.ChoiceField(choices=[("", "All"), *PositionStatus.choices], required=False)
-    instrument = forms.ModelChoiceField(Instrument.objects.all(), required=False, to_field_name="symbol",
-                                        empty_label="All")
-    as_of = forms.DateTimeField(required=False, label="As of", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                                help_text="Your local time; empty for now.")
+    instrument = forms.ModelChoiceField(
+        Instrument.objects.all(), required=False, to_field_name="symbol", empty_label="All"
+    )
+    as_of = forms.DateTimeField(
+        required=False,
+        label="As of",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Your local time; empty for now.",
+    )
 
     def clean_as_of(self):
         value = self.cleaned_data.get("as_of")
@@ -34,12 +39,16 @@ class CorrectionForm(forms.Form):
     size = forms.DecimalField(max_digits=16, decimal_places=4, help_text="Lots.")
     entry_price = forms.DecimalField(max_digits=20, decimal_places=6)
     stop_price = forms.DecimalField(max_digits=20, decimal_places=6, required=False)
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="E.g. what the broker statement shows.")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="E.g. what the broker statement shows."
+    )
 
     def correct(self) -> dict:
         data = self.cleaned_data
-        return {"instrument": data["instrument"].symbol, **{k: data[k] for k in ("direction", "size", "entry_price",
-                                                                                 "stop_price")}}
+        return {
+            "instrument": data["instrument"].symbol,
+            **{k: data[k] for k in ("direction", "size", "entry_price", "stop_price")},
+        }
 
     def add_service_error(self, exc: ServiceError) -> None:
         """Put a refused write's message on the fields it names, else on the form."""

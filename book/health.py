@@ -19,8 +19,9 @@ class Health(APIView):
         try:
             state = selectors.portfolio_state()
         except DatabaseError:
-            return Response({"status": "unhealthy", "positions": 0, "risk_pct": 0.0, "error": "DB_UNAVAILABLE"},
-                            status=503)
+            return Response(
+                {"status": "unhealthy", "positions": 0, "risk_pct": 0.0, "error": "DB_UNAVAILABLE"}, status=503
+            )
         return Response(
             {"status": "healthy", "positions": state["open_positions"], "risk_pct": round(float(state["risk_pct"]), 1)}
         )

@@ -94,12 +94,12 @@ class Position(models.Model):
             models.CheckConstraint(
                 condition=Q(stop_price__isnull=True) | Q(stop_price__gt=0), name="book_position_stop_positive"
             ),
-            models.CheckConstraint(
-                condition=Q(direction__in=Direction.values), name="book_position_direction_known"
-            ),
+            models.CheckConstraint(condition=Q(direction__in=Direction.values), name="book_position_direction_known"),
             models.CheckConstraint(
                 condition=Q(status=PositionStatus.OPEN, exit_price__isnull=True)
-                | Q(status=PositionStatus.CLOSED, exit_price__gt=0, closed_at__isnull=False, realized_pnl__isnull=False),
+                | Q(
+                    status=PositionStatus.CLOSED, exit_price__gt=0, closed_at__isnull=False, realized_pnl__isnull=False
+                ),
                 name="book_position_closed_consistent",
             ),
         ]
@@ -117,12 +117,12 @@ class Position(models.Model):
         return 1 if self.direction == Direction.LONG else -1
 
     def pnl_at(self, price: Decimal, point_value: Decimal | None = None) -> Decimal:
-        """(price − entry) × size × point_value, negated for a short; to the cent."""
+        """(price - entry) * size * point_value, negated for a short; to the cent."""
         point_value = self.instrument.point_value if point_value is None else point_value
         return ((price - self.entry_price) * self.size * point_value * self.sign).quantize(CENT)
 
     def risk_amount(self) -> Decimal:
-        """|entry − stop| × size × point_value, to the cent; 0 without a stop."""
+        """|entry - stop| * size * point_value, to the cent; 0 without a stop."""
         if self.stop_price is None:
             return Decimal("0.00")
         return (abs(self.entry_price - self.stop_price) * self.size * self.instrument.point_value).quantize(CENT)

@@ -35,8 +35,10 @@ def portfolio_state() -> dict:
 def risk_recomputed() -> Decimal:
     """Total risk from the open positions themselves, rounded per position as the state is."""
     total = Decimal("0.00")
-    rows = Position.objects.open().exclude(stop_price=None).values_list(
-        "entry_price", "stop_price", "size", "instrument__point_value"
+    rows = (
+        Position.objects.open()
+        .exclude(stop_price=None)
+        .values_list("entry_price", "stop_price", "size", "instrument__point_value")
     )
     for entry, stop, size, point_value in rows.iterator(chunk_size=5000):
         total += (abs(entry - stop) * size * point_value).quantize(CENT)
@@ -72,9 +74,7 @@ def positions(*, status: str | None = None, instrument: str | None = None, as_of
 
 
 def _entry_at(as_of) -> QuerySet:
-    return LedgerEntry.objects.filter(position=OuterRef("pk"), recorded_at__lte=as_of).order_by(
-        "-recorded_at", "-id"
-    )
+    return LedgerEntry.objects.filter(position=OuterRef("pk"), recorded_at__lte=as_of).order_by("-recorded_at", "-id")
 
 
 def apply_as_of(page: list[Position]) -> list[Position]:
@@ -109,8 +109,17 @@ def totals(rows: list[Position]) -> dict:
     }
 
 
-RECOVERY_FIELDS = ("id", "instrument__symbol", "direction", "size", "entry_price", "stop_price", "opened_at",
-                   "current_price", "unrealized_pnl")
+RECOVERY_FIELDS = (
+    "id",
+    "instrument__symbol",
+    "direction",
+    "size",
+    "entry_price",
+    "stop_price",
+    "opened_at",
+    "current_price",
+    "unrealized_pnl",
+)
 
 
 def recovery_snapshot() -> dict:
@@ -128,5 +137,3 @@ def _plain(value):
     if isinstance(value, dt.datetime):
         return value.isoformat().replace("+00:00", "Z")
     return value
-
-

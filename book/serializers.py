@@ -30,9 +30,24 @@ class PositionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Position
         fields = [
-            "id", "instrument", "currency", "direction", "size", "entry_price", "stop_price", "opened_at",
-            "opened_by", "status", "exit_price", "closed_at", "realized_pnl", "current_price", "unrealized_pnl",
-            "marked_at", "notes", "corrects_id",
+            "id",
+            "instrument",
+            "currency",
+            "direction",
+            "size",
+            "entry_price",
+            "stop_price",
+            "opened_at",
+            "opened_by",
+            "status",
+            "exit_price",
+            "closed_at",
+            "realized_pnl",
+            "current_price",
+            "unrealized_pnl",
+            "marked_at",
+            "notes",
+            "corrects_id",
         ]
 
 
@@ -71,7 +86,8 @@ class PriceSerializer(serializers.ModelSerializer):
 
 class MtmIn(serializers.Serializer):
     manual_prices = serializers.DictField(
-        child=serializers.DecimalField(max_digits=20, decimal_places=6), required=False,
+        child=serializers.DecimalField(max_digits=20, decimal_places=6),
+        required=False,
         help_text="Symbol → price. An override: needs reason and source, and four-eyes approval (202).",
     )
     reason = serializers.CharField(required=False, allow_blank=True)

@@ -22,7 +22,9 @@ def positive_decimal(field: str, value, *, places: int = 6, max_digits: int = 20
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise Invalid(f"{field} must be a number, not {value!r}.", fields={field: ["A valid number is required."]}) from None
+        raise Invalid(
+            f"{field} must be a number, not {value!r}.", fields={field: ["A valid number is required."]}
+        ) from None
     if not number.is_finite():
         raise Invalid(f"{field} must be a finite number.", fields={field: ["A valid number is required."]})
     if number <= 0:

@@ -33,13 +33,21 @@ def positions_page(request):
         data = form.cleaned_data if form.is_bound else {}
         as_of = data.get("as_of")
         instrument = data.get("instrument")
-        qs = selectors.positions(status=data.get("status") or None, instrument=instrument.symbol if instrument else None,
-                                 as_of=as_of)
+        qs = selectors.positions(
+            status=data.get("status") or None, instrument=instrument.symbol if instrument else None, as_of=as_of
+        )
         rows = list(qs[:PAGE_ROWS])
         rows = selectors.apply_as_of(rows) if as_of else rows
-    context = {"title": "Position book", "form": form, "rows": rows, "as_of": as_of, "limit": PAGE_ROWS,
-               "totals": selectors.totals(rows), "state": selectors.portfolio_state(),
-               "currency": _currency(rows)}
+    context = {
+        "title": "Position book",
+        "form": form,
+        "rows": rows,
+        "as_of": as_of,
+        "limit": PAGE_ROWS,
+        "totals": selectors.totals(rows),
+        "state": selectors.portfolio_state(),
+        "currency": _currency(rows),
+    }
     return render(request, "book/positions.html", context)
 
 
@@ -57,8 +65,9 @@ def correction_wizard(request):
     finder = FindPosition(request.GET or None)
     position, matches = _found(finder)
     if position is None:
-        return render(request, "book/correction_find.html", {"title": "Correct a position", "finder": finder,
-                                                              "matches": matches})
+        return render(
+            request, "book/correction_find.html", {"title": "Correct a position", "finder": finder, "matches": matches}
+        )
     if request.method != "POST":
         form = CorrectionForm(initial={**facts_of(position), "reason": ""})
         return _wizard(request, position, form)
@@ -72,12 +81,15 @@ def correction_wizard(request):
                 form.add_error("reason", "Say why the position is wrong.")
                 return _wizard(request, position, form)
             return _wizard(request, position, form, preview=correction_describe(payload))
-        approval = services.correction_propose(actor=request.user, position_id=position.pk,
-                                               reason=form.cleaned_data["reason"], correct=form.correct())
+        approval = services.correction_propose(
+            actor=request.user, position_id=position.pk, reason=form.cleaned_data["reason"], correct=form.correct()
+        )
     except ServiceError as exc:
         form.add_service_error(exc)
         return _wizard(request, position, form)
-    messages.success(request, f"Correction sent for approval (request #{approval.pk}). A second person must approve it.")
+    messages.success(
+        request, f"Correction sent for approval (request #{approval.pk}). A second person must approve it."
+    )
     return redirect(reverse("approvals:detail", args=[approval.pk]))
 
 

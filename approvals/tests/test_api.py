@@ -45,8 +45,10 @@ def test_deciding_a_decided_request_is_a_409(api, pending):
     assert api["alice"].post(f"/api/v1/approvals/{request.pk}/approve", {}, format="json").status_code == 200
     again = api["arthur"].post(f"/api/v1/approvals/{request.pk}/approve", {}, format="json")
     assert again.status_code == 409 and "already executed" in again.json()["detail"]
-    assert api["arthur"].post(f"/api/v1/approvals/{request.pk}/reject", {"comment": "no"},
-                              format="json").status_code == 409
+    assert (
+        api["arthur"].post(f"/api/v1/approvals/{request.pk}/reject", {"comment": "no"}, format="json").status_code
+        == 409
+    )
     assert ApprovalDecision.objects.count() == 1
 
 

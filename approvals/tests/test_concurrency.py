@@ -34,13 +34,18 @@ def _race(calls) -> list:
 def test_two_approvers_at_once_execute_the_correction_exactly_once(api, people):
     from book import services
 
-    services.instrument_create(actor=people["oscar"], symbol="GOLD_MINI", name="Gold", currency="INR",
-                               point_value=10, margin_per_lot=105000)
-    wrong = services.position_open(actor=people["pam"], instrument="GOLD_MINI", direction="LONG", size=2,
-                                   entry_price=71000)
-    request = services.correction_propose(actor=people["pam"], position_id=wrong.pk, reason="short, not long",
-                                          correct={"instrument": "GOLD_MINI", "direction": "SHORT", "size": 2,
-                                                   "entry_price": 71000})
+    services.instrument_create(
+        actor=people["oscar"], symbol="GOLD_MINI", name="Gold", currency="INR", point_value=10, margin_per_lot=105000
+    )
+    wrong = services.position_open(
+        actor=people["pam"], instrument="GOLD_MINI", direction="LONG", size=2, entry_price=71000
+    )
+    request = services.correction_propose(
+        actor=people["pam"],
+        position_id=wrong.pk,
+        reason="short, not long",
+        correct={"instrument": "GOLD_MINI", "direction": "SHORT", "size": 2, "entry_price": 71000},
+    )
     url = f"/api/v1/approvals/{request.pk}/approve"
     clients = [api["alice"], api["arthur"]]
     responses = _race([lambda c=c: c.post(url, {}, format="json") for c in clients])
@@ -54,13 +59,19 @@ def test_two_approvers_at_once_execute_the_correction_exactly_once(api, people):
 def test_two_proposals_for_one_position_at_once_make_one_request(api, people):
     from book import services
 
-    services.instrument_create(actor=people["oscar"], symbol="GOLD_MINI", name="Gold", currency="INR",
-                               point_value=10, margin_per_lot=105000)
-    wrong = services.position_open(actor=people["pam"], instrument="GOLD_MINI", direction="LONG", size=2,
-                                   entry_price=71000)
-    body = {"position_id": wrong.pk, "reason": "typo",
-            "correct": {"instrument": "GOLD_MINI", "direction": "SHORT", "size": 2, "entry_price": 71000}}
-    responses = _race([lambda c=c: c.post("/api/v1/pms/book/corrections", body, format="json")
-                       for c in (api["pam"], api["paul"])])
+    services.instrument_create(
+        actor=people["oscar"], symbol="GOLD_MINI", name="Gold", currency="INR", point_value=10, margin_per_lot=105000
+    )
+    wrong = services.position_open(
+        actor=people["pam"], instrument="GOLD_MINI", direction="LONG", size=2, entry_price=71000
+    )
+    body = {
+        "position_id": wrong.pk,
+        "reason": "typo",
+        "correct": {"instrument": "GOLD_MINI", "direction": "SHORT", "size": 2, "entry_price": 71000},
+    }
+    responses = _race(
+        [lambda c=c: c.post("/api/v1/pms/book/corrections", body, format="json") for c in (api["pam"], api["paul"])]
+    )
     assert sorted(r.status_code for r in responses) == [202, 409]
     assert ApprovalRequest.objects.count() == 1

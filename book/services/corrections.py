@@ -51,34 +51,48 @@ def correction_preview(*, position_id, correct: dict) -> dict:
         _check_correctable(position)
     right = _clean_correct(correct)
     if right == facts_of(position):
-        raise Invalid("The correct values equal the recorded ones: there is nothing to correct.",
-                      fields={"correct": ["Change at least one value."]})
+        raise Invalid(
+            "The correct values equal the recorded ones: there is nothing to correct.",
+            fields={"correct": ["Change at least one value."]},
+        )
     return {"position_id": position.pk, "wrong": facts_of(position), "correct": right}
 
 
 def _clean_correct(correct) -> dict:
     if not isinstance(correct, dict):
-        raise Invalid("correct must be an object with the correct position's values.",
-                      fields={"correct": ["An object is required."]})
+        raise Invalid(
+            "correct must be an object with the correct position's values.",
+            fields={"correct": ["An object is required."]},
+        )
     return _plain_facts(clean_facts(correct))
 
 
 def _check_correctable(position: Position) -> None:
     if position.status != PositionStatus.OPEN:
-        raise Conflict(f"Position {position.pk} is closed; only an open position can be corrected.",
-                       extra={"status": position.status})
+        raise Conflict(
+            f"Position {position.pk} is closed; only an open position can be corrected.",
+            extra={"status": position.status},
+        )
     pending = ApprovalRequest.objects.pending().for_subject(SUBJECT, position.pk).filter(action=CORRECTION).first()
     if pending is not None:
-        raise Conflict(f"Correction request {pending.pk} already covers position {position.pk}; decide it first.",
-                       extra={"approval_id": pending.pk})
+        raise Conflict(
+            f"Correction request {pending.pk} already covers position {position.pk}; decide it first.",
+            extra={"approval_id": pending.pk},
+        )
 
 
 def correction_propose(*, actor, position_id, reason: str, correct: dict) -> ApprovalRequest:
     """Ask for a second person's approval; the position row is locked so one proposal wins a race."""
     with transaction.atomic():
         payload = correction_preview(position_id=position_id, correct=correct)
-        return approval_request_create(actor=actor, action=CORRECTION, payload=payload, reason=reason,
-                                       subject_type=SUBJECT, subject_id=payload["position_id"])
+        return approval_request_create(
+            actor=actor,
+            action=CORRECTION,
+            payload=payload,
+            reason=reason,
+            subject_type=SUBJECT,
+            subject_id=payload["position_id"],
+        )
 
 
 def correction_validate(payload: dict) -> None:
@@ -94,18 +108,42 @@ def correction_execute(request: ApprovalRequest, *, actor) -> dict:
         raise Conflict(f"Position {wrong.pk} was closed since the request; nothing was corrected.")
     facts = clean_facts(request.payload["correct"])
     related = {"approval": request.pk, "corrects": wrong.pk}
-    wrong = close_recorded(actor=actor, position=wrong, exit_price=wrong.entry_price, kind=LedgerKind.CORRECTION,
-                           notes="CORRECTION: Closing incorrect position entry", related={"approval": request.pk})
-    right = open_recorded(actor=actor, facts=facts, kind=LedgerKind.CORRECTION, related=related, corrects=wrong,
-                          notes=f"CORRECTION of position {wrong.pk} (approval #{request.pk})")
-    entry = journal_entry_add(
-        author=request.requested_by, entry_type="correction", content=_journal_text(request, wrong, right, actor),
-        links=[("position", wrong.pk), ("position", right.pk), ("approval", request.pk)], tags=["correction"],
+    wrong = close_recorded(
+        actor=actor,
+        position=wrong,
+        exit_price=wrong.entry_price,
+        kind=LedgerKind.CORRECTION,
+        notes="CORRECTION: Closing incorrect position entry",
+        related={"approval": request.pk},
     )
-    result = {"incorrect_position_id": wrong.pk, "correct_position_id": right.pk, "journal_entry_id": entry.pk,
-              "realized_pnl": str(wrong.realized_pnl)}
-    event_record(actor=actor, action="book.correction.executed", subject_type=SUBJECT, subject_id=wrong.pk,
-                 payload={**result, "requested_by": actor_name(request.requested_by)})
+    right = open_recorded(
+        actor=actor,
+        facts=facts,
+        kind=LedgerKind.CORRECTION,
+        related=related,
+        corrects=wrong,
+        notes=f"CORRECTION of position {wrong.pk} (approval #{request.pk})",
+    )
+    entry = journal_entry_add(
+        author=request.requested_by,
+        entry_type="correction",
+        content=_journal_text(request, wrong, right, actor),
+        links=[("position", wrong.pk), ("position", right.pk), ("approval", request.pk)],
+        tags=["correction"],
+    )
+    result = {
+        "incorrect_position_id": wrong.pk,
+        "correct_position_id": right.pk,
+        "journal_entry_id": entry.pk,
+        "realized_pnl": str(wrong.realized_pnl),
+    }
+    event_record(
+        actor=actor,
+        action="book.correction.executed",
+        subject_type=SUBJECT,
+        subject_id=wrong.pk,
+        payload={**result, "requested_by": actor_name(request.requested_by)},
+    )
     return result
 
 
@@ -135,6 +173,8 @@ def correction_describe(payload: dict) -> dict:
             f"Open the correct position: {_describe_facts(right)}.",
         ],
         "pnl_effect": "0.00",
-        "diff": [{"field": k, "wrong": wrong.get(k), "right": right.get(k), "changed": wrong.get(k) != right.get(k)}
-                 for k in FACTS],
+        "diff": [
+            {"field": k, "wrong": wrong.get(k), "right": right.get(k), "changed": wrong.get(k) != right.get(k)}
+            for k in FACTS
+        ],
     }

@@ -32,8 +32,12 @@ def prices_record(*, actor, prices: list[dict]) -> list[Price]:
         rows = Price.objects.bulk_create(
             [Price(**item, recorded_at=now, recorded_by=actor_name(actor)) for item in cleaned]
         )
-        event_record(actor=actor, action="book.prices.recorded", subject_type="book.price",
-                     payload={"count": len(rows), "prices": {p.instrument.symbol: p.price for p in rows}})
+        event_record(
+            actor=actor,
+            action="book.prices.recorded",
+            subject_type="book.price",
+            payload={"count": len(rows), "prices": {p.instrument.symbol: p.price for p in rows}},
+        )
     return rows
 
 
@@ -64,8 +68,10 @@ def mtm_run(*, actor, manual_prices: dict | None = None, reason: str = "", sourc
 
 def clean_manual_prices(manual_prices) -> dict[str, Decimal]:
     if not isinstance(manual_prices, dict) or not manual_prices:
-        raise Invalid("manual_prices must map instrument symbols to prices.",
-                      fields={"manual_prices": ['E.g. {"GOLD_MINI": 71450}.']})
+        raise Invalid(
+            "manual_prices must map instrument symbols to prices.",
+            fields={"manual_prices": ['E.g. {"GOLD_MINI": 71450}.']},
+        )
     cleaned = {}
     for symbol, price in manual_prices.items():
         instrument = values.instrument(symbol, field="manual_prices")
@@ -80,10 +86,19 @@ def price_override_propose(*, actor, manual_prices: dict, reason: str, source: s
     if not str(source or "").strip():
         raise Invalid("Say where the correct price comes from.", fields={"source": ["E.g. Bloomberg, broker."]})
     previous = {symbol: _price_text(latest_price(symbol)) for symbol in prices}
-    payload = {"manual_prices": {s: str(p) for s, p in prices.items()}, "previous": previous,
-               "source": str(source).strip()[:80]}
-    return approval_request_create(actor=actor, action=PRICE_OVERRIDE, payload=payload, reason=reason,
-                                   subject_type="book.mtm", subject_id=",".join(sorted(prices)))
+    payload = {
+        "manual_prices": {s: str(p) for s, p in prices.items()},
+        "previous": previous,
+        "source": str(source).strip()[:80],
+    }
+    return approval_request_create(
+        actor=actor,
+        action=PRICE_OVERRIDE,
+        payload=payload,
+        reason=reason,
+        subject_type="book.mtm",
+        subject_id=",".join(sorted(prices)),
+    )
 
 
 def _price_text(price: Price | None) -> str | None:
@@ -111,16 +126,29 @@ def _mark(*, actor, overrides: dict[str, Price], approval_id: int | None) -> Mtm
         position.marked_at = now
     Position.objects.bulk_update(marked, ["current_price", "unrealized_pnl", "marked_at"], batch_size=2000)
     run = MtmRun.objects.create(
-        ran_at=now, ran_by=actor_name(actor), manual=bool(overrides), approval_id=approval_id,
-        positions_marked=len(marked), unrealized_pnl=sum((p.unrealized_pnl for p in marked), Decimal("0")).quantize(CENT),
+        ran_at=now,
+        ran_by=actor_name(actor),
+        manual=bool(overrides),
+        approval_id=approval_id,
+        positions_marked=len(marked),
+        unrealized_pnl=sum((p.unrealized_pnl for p in marked), Decimal("0")).quantize(CENT),
         prices={s: {"price": str(p.price), "price_id": p.pk, "source": p.source} for s, p in prices.items()},
     )
     ledger_append_many(kind=LedgerKind.MARK, positions=marked, actor=actor, at=now, related={"mtm_run": run.pk})
     state_apply_mark()
     unpriced = sorted({p.instrument.symbol for p in positions} - set(prices))
-    event_record(actor=actor, action="book.mtm.ran", subject_type="book.mtm_run", subject_id=run.pk,
-                 payload={"positions_marked": run.positions_marked, "prices": run.prices, "unpriced": unpriced,
-                          "approval": approval_id})
+    event_record(
+        actor=actor,
+        action="book.mtm.ran",
+        subject_type="book.mtm_run",
+        subject_id=run.pk,
+        payload={
+            "positions_marked": run.positions_marked,
+            "prices": run.prices,
+            "unpriced": unpriced,
+            "approval": approval_id,
+        },
+    )
     return run
 
 
@@ -131,8 +159,14 @@ def price_override_execute(request, *, actor) -> dict:
     now = timezone.now()
     source = f"manual override: {payload.get('source', '')}".strip()[:100]
     overrides = {
-        symbol: Price.objects.create(instrument=Instrument.objects.get(symbol=symbol), price=price, source=source,
-                                     as_of=now, recorded_at=now, recorded_by=actor_name(request.requested_by))
+        symbol: Price.objects.create(
+            instrument=Instrument.objects.get(symbol=symbol),
+            price=price,
+            source=source,
+            as_of=now,
+            recorded_at=now,
+            recorded_by=actor_name(request.requested_by),
+        )
         for symbol, price in prices.items()
     }
     run = _mark(actor=actor, overrides=overrides, approval_id=request.pk)
@@ -142,9 +176,17 @@ def price_override_execute(request, *, actor) -> dict:
         for symbol, price in prices.items()
     ]
     entry = journal_entry_add(
-        author=request.requested_by, entry_type="mtm",
-        content="\n".join([*lines, f"Reason: {request.reason}", f"Approved by {actor_name(actor)} (approval #{request.pk}), MTM run #{run.pk}."]),
-        links=[("approval", request.pk)], tags=["mtm", "price-override"],
+        author=request.requested_by,
+        entry_type="mtm",
+        content="\n".join(
+            [
+                *lines,
+                f"Reason: {request.reason}",
+                f"Approved by {actor_name(actor)} (approval #{request.pk}), MTM run #{run.pk}.",
+            ]
+        ),
+        links=[("approval", request.pk)],
+        tags=["mtm", "price-override"],
     )
     return {"mtm_run_id": run.pk, "journal_entry_id": entry.pk, "positions_marked": run.positions_marked}
 
@@ -155,8 +197,10 @@ def price_override_validate(payload: dict) -> None:
 
 def price_override_describe(payload: dict) -> dict:
     prices = payload.get("manual_prices", {})
-    diff = [{"field": f"{s} price", "wrong": payload.get("previous", {}).get(s) or "—", "right": p}
-            for s, p in prices.items()]
+    diff = [
+        {"field": f"{s} price", "wrong": payload.get("previous", {}).get(s) or "—", "right": p}
+        for s, p in prices.items()
+    ]
     affected = Position.objects.open().filter(instrument__symbol__in=list(prices)).count()
     return {
         "summary": f"Override the mark of {', '.join(prices)} (source: {payload.get('source', '')}).",

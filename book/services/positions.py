@@ -36,12 +36,20 @@ def instrument_create(
         if Instrument.objects.filter(symbol=symbol).exists():
             raise Conflict(f"Instrument {symbol} already exists.", fields={"symbol": ["Already exists."]})
         instrument = Instrument.objects.create(
-            symbol=symbol, name=str(name or symbol)[:200], currency=currency, point_value=point_value,
-            margin_per_lot=margin, asset_class=str(asset_class or "")[:40],
+            symbol=symbol,
+            name=str(name or symbol)[:200],
+            currency=currency,
+            point_value=point_value,
+            margin_per_lot=margin,
+            asset_class=str(asset_class or "")[:40],
         )
-        event_record(actor=actor, action="book.instrument.created", subject_type="book.instrument",
-                     subject_id=instrument.pk, payload={"symbol": symbol, "point_value": point_value,
-                                                        "margin_per_lot": margin, "currency": currency})
+        event_record(
+            actor=actor,
+            action="book.instrument.created",
+            subject_type="book.instrument",
+            subject_id=instrument.pk,
+            payload={"symbol": symbol, "point_value": point_value, "margin_per_lot": margin, "currency": currency},
+        )
     return instrument
 
 
@@ -59,8 +67,13 @@ def clean_facts(facts: dict) -> dict:
 def position_open(*, actor, instrument, direction, size, entry_price, stop_price=None, notes: str = "") -> Position:
     """Open a position after every registered guard (e.g. ops' trading halt) agreed."""
     facts = clean_facts(
-        {"instrument": instrument, "direction": direction, "size": size,
-         "entry_price": entry_price, "stop_price": stop_price}
+        {
+            "instrument": instrument,
+            "direction": direction,
+            "size": size,
+            "entry_price": entry_price,
+            "stop_price": stop_price,
+        }
     )
     for guard in guards.OPEN_GUARDS:
         guard()
@@ -68,8 +81,9 @@ def position_open(*, actor, instrument, direction, size, entry_price, stop_price
         return open_recorded(actor=actor, facts=facts, notes=notes)
 
 
-def open_recorded(*, actor, facts: dict, notes: str = "", kind: str = LedgerKind.OPEN, related=None,
-                  corrects: Position | None = None) -> Position:
+def open_recorded(
+    *, actor, facts: dict, notes: str = "", kind: str = LedgerKind.OPEN, related=None, corrects: Position | None = None
+) -> Position:
     """Write an opened position with its ledger entry, state and audit (inside the caller's transaction)."""
     now = timezone.now()
     position = Position.objects.create(
@@ -77,9 +91,13 @@ def open_recorded(*, actor, facts: dict, notes: str = "", kind: str = LedgerKind
     )
     ledger_append(kind=kind, position=position, actor=actor, at=now, related=related)
     state_apply_open(position)
-    event_record(actor=actor, action="book.position.opened", subject_type="book.position", subject_id=position.pk,
-                 payload={**_facts_payload(position), "corrects": corrects.pk if corrects else None,
-                          **(related or {})})
+    event_record(
+        actor=actor,
+        action="book.position.opened",
+        subject_type="book.position",
+        subject_id=position.pk,
+        payload={**_facts_payload(position), "corrects": corrects.pk if corrects else None, **(related or {})},
+    )
     return position
 
 
@@ -108,8 +126,9 @@ def position_close(*, actor, position_id, exit_price, notes: str = "") -> Positi
         return close_recorded(actor=actor, position=position, exit_price=exit_price, notes=notes)
 
 
-def close_recorded(*, actor, position: Position, exit_price: Decimal, notes: str = "",
-                   kind: str = LedgerKind.CLOSE, related=None) -> Position:
+def close_recorded(
+    *, actor, position: Position, exit_price: Decimal, notes: str = "", kind: str = LedgerKind.CLOSE, related=None
+) -> Position:
     """Close a locked position: realized P&L, ledger entry, state and audit (caller's transaction)."""
     if position.status == PositionStatus.CLOSED:
         raise Conflict(
@@ -127,7 +146,11 @@ def close_recorded(*, actor, position: Position, exit_price: Decimal, notes: str
     position.save()
     ledger_append(kind=kind, position=position, actor=actor, at=now, related=related)
     state_apply_close(position)
-    event_record(actor=actor, action="book.position.closed", subject_type="book.position", subject_id=position.pk,
-                 payload={"exit_price": exit_price, "realized_pnl": position.realized_pnl, "notes": notes,
-                          **(related or {})})
+    event_record(
+        actor=actor,
+        action="book.position.closed",
+        subject_type="book.position",
+        subject_id=position.pk,
+        payload={"exit_price": exit_price, "realized_pnl": position.realized_pnl, "notes": notes, **(related or {})},
+    )
     return position

@@ -9,14 +9,26 @@ from book import services
 
 @pytest.fixture
 def gold(people):
-    return services.instrument_create(actor=people["oscar"], symbol="GOLD_MINI", name="Gold mini", currency="INR",
-                                      point_value="10", margin_per_lot="105000")
+    return services.instrument_create(
+        actor=people["oscar"],
+        symbol="GOLD_MINI",
+        name="Gold mini",
+        currency="INR",
+        point_value="10",
+        margin_per_lot="105000",
+    )
 
 
 @pytest.fixture
 def nifty(people):
-    return services.instrument_create(actor=people["oscar"], symbol="BANK_NIFTY", name="Bank Nifty",
-                                      currency="INR", point_value="15", margin_per_lot="270000")
+    return services.instrument_create(
+        actor=people["oscar"],
+        symbol="BANK_NIFTY",
+        name="Bank Nifty",
+        currency="INR",
+        point_value="15",
+        margin_per_lot="270000",
+    )
 
 
 @pytest.fixture
@@ -24,12 +36,18 @@ def open_position(people, gold, nifty):
     """open_position(size=..., ...) opens one as pam; defaults are seed 004's GOLD_MINI long."""
 
     def _open(**overrides):
-        facts = {"instrument": "GOLD_MINI", "direction": "LONG", "size": 2, "entry_price": 71000,
-                 "stop_price": 70500, **overrides}
+        facts = {
+            "instrument": "GOLD_MINI",
+            "direction": "LONG",
+            "size": 2,
+            "entry_price": 71000,
+            "stop_price": 70500,
+            **overrides,
+        }
         return services.position_open(actor=people["pam"], **facts)
 
     return _open
 
 
-def D(value) -> Decimal:  # noqa: N802 (reads like a literal)
+def D(value) -> Decimal:
     return Decimal(str(value))

@@ -15,8 +15,12 @@ RIGHT = {"instrument": "GOLD_MINI", "direction": "SHORT", "size": 2, "entry_pric
 
 
 def _propose(api, position, who="pam", **extra):
-    body = {"position_id": position.pk, "reason": "Broker statement shows a short, not a long.", "correct": RIGHT,
-            **extra}
+    body = {
+        "position_id": position.pk,
+        "reason": "Broker statement shows a short, not a long.",
+        "correct": RIGHT,
+        **extra,
+    }
     return api[who].post(CORRECTIONS, body, format="json")
 
 
@@ -38,7 +42,12 @@ def test_the_pm_proposes_and_an_approver_executes_the_whole_correction(api, open
     # Post-recovery checklist, by construction:
     assert wrong.status == "CLOSED" and wrong.realized_pnl == 0 and wrong.exit_price == wrong.entry_price
     assert (right.status, right.direction, right.size, right.entry_price, right.stop_price) == (
-        "OPEN", "SHORT", 2, 71000, 71500)
+        "OPEN",
+        "SHORT",
+        2,
+        71000,
+        71500,
+    )
     assert right.corrects_id == wrong.pk
     entry = JournalEntry.objects.get(pk=body["result"]["journal_entry_id"])
     assert entry.entry_type == "correction" and entry.author.username == "pam"
@@ -49,12 +58,17 @@ def test_the_pm_proposes_and_an_approver_executes_the_whole_correction(api, open
     assert selectors.portfolio_state()["closed_equity"] == equity_before  # total P&L unaffected
     assert LedgerEntry.objects.filter(kind="correction").count() == 2
     actions = list(Event.objects.filter(actor="alice").values_list("action", flat=True))
-    for step in ("approvals.request.approved", "book.position.closed", "book.position.opened",
-                 "book.correction.executed", "approvals.request.executed"):
+    for step in (
+        "approvals.request.approved",
+        "book.position.closed",
+        "book.position.opened",
+        "book.correction.executed",
+        "approvals.request.executed",
+    ):
         assert step in actions
     assert Event.objects.filter(action="journal.entry.added", actor="pam").exists()
     stored, recomputed = selectors.risk_validation()
-    assert stored == recomputed == D("10000.00")  # |71000 − 71500| × 2 × 10
+    assert stored == recomputed == D("10000.00")  # |71000 - 71500| * 2 * 10
 
 
 def test_the_requester_cannot_approve_their_own_correction(api, open_position):
@@ -96,8 +110,18 @@ def test_one_pending_correction_per_position(api, open_position):
         ({"correct": {**RIGHT, "instrument": "SILVER"}}, "instrument"),
         ({"correct": {**RIGHT, "direction": "UP"}}, "correct"),
         ({"reason": ""}, "reason"),
-        ({"correct": {"instrument": "GOLD_MINI", "direction": "LONG", "size": 2, "entry_price": 71000,
-                      "stop_price": 70500}}, "correct"),
+        (
+            {
+                "correct": {
+                    "instrument": "GOLD_MINI",
+                    "direction": "LONG",
+                    "size": 2,
+                    "entry_price": 71000,
+                    "stop_price": 70500,
+                }
+            },
+            "correct",
+        ),
     ],
 )
 def test_a_bad_correction_is_refused_and_writes_nothing(api, open_position, body, field):
@@ -128,9 +152,11 @@ def test_a_failing_execution_leaves_nothing_of_the_action(api, people, open_posi
 def test_seed_004s_manual_steps_still_work_as_written(api, open_position):
     """Steps 1 and 3 of the runbook, as raw calls: close at entry (zero P&L), open the correct one."""
     wrong = open_position()
-    closed = api["pam"].post(f"/api/v1/pms/book/positions/{wrong.pk}/close",
-                             {"exit_price": 71000, "notes": "CORRECTION: Closing incorrect position entry"},
-                             format="json")
+    closed = api["pam"].post(
+        f"/api/v1/pms/book/positions/{wrong.pk}/close",
+        {"exit_price": 71000, "notes": "CORRECTION: Closing incorrect position entry"},
+        format="json",
+    )
     assert closed.status_code == 200 and D(closed.json()["realized_pnl"]) == 0
     opened = api["pam"].post("/api/v1/pms/book/positions/open", RIGHT, format="json")
     assert opened.status_code == 201 and opened.json()["direction"] == "SHORT"

@@ -14,16 +14,26 @@ def _sql(statement: str, params=()):
 
 @pytest.mark.parametrize(
     "assignment",
-    ["size = 3", "entry_price = 70000", "direction = 'SHORT'", "opened_by = 'mallory'",
-     "instrument_id = instrument_id + 1"],
+    [
+        "size = 3",
+        "entry_price = 70000",
+        "direction = 'SHORT'",
+        "opened_by = 'mallory'",
+        "instrument_id = instrument_id + 1",
+    ],
 )
 def test_raw_sql_cannot_rewrite_a_recorded_fact(open_position, nifty, assignment):
     position = open_position()
-    with pytest.raises((DatabaseError, IntegrityError), match="recorded facts|FOREIGN KEY|foreign key"):
+    with pytest.raises((DatabaseError, IntegrityError), match=r"recorded facts|FOREIGN KEY|foreign key"):
         _sql(f"UPDATE book_position SET {assignment} WHERE id = %s", [position.pk])
     fresh = Position.objects.get(pk=position.pk)
     assert (fresh.size, fresh.entry_price, fresh.direction, fresh.instrument_id, fresh.opened_by) == (
-        position.size, position.entry_price, position.direction, position.instrument_id, "pam")
+        position.size,
+        position.entry_price,
+        position.direction,
+        position.instrument_id,
+        "pam",
+    )
 
 
 def test_raw_sql_cannot_move_opened_at(open_position):

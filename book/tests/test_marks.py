@@ -16,10 +16,16 @@ MTM = "/api/v1/pms/book/mtm"
 def test_prices_are_recorded_one_or_many(api, gold, nifty):
     one = api["pam"].post(PRICES, {"instrument": "GOLD_MINI", "price": 71200, "source": "exchange"}, format="json")
     assert one.status_code == 201 and len(one.json()) == 1
-    many = api["oscar"].post(PRICES, {"prices": [
-        {"instrument": "GOLD_MINI", "price": 71300, "source": "broker", "as_of": "2026-01-02T15:30:00Z"},
-        {"instrument": "BANK_NIFTY", "price": 48100, "source": "broker"},
-    ]}, format="json")
+    many = api["oscar"].post(
+        PRICES,
+        {
+            "prices": [
+                {"instrument": "GOLD_MINI", "price": 71300, "source": "broker", "as_of": "2026-01-02T15:30:00Z"},
+                {"instrument": "BANK_NIFTY", "price": 48100, "source": "broker"},
+            ]
+        },
+        format="json",
+    )
     assert many.status_code == 201 and [p["instrument"] for p in many.json()] == ["GOLD_MINI", "BANK_NIFTY"]
     assert Price.objects.count() == 3
     assert Event.objects.filter(action="book.prices.recorded").count() == 2
@@ -34,8 +40,12 @@ def test_prices_are_recorded_one_or_many(api, gold, nifty):
         {"instrument": "GOLD_MINI", "price": 1},
         {"instrument": "GOLD_MINI", "price": 1, "source": "x", "as_of": "2999-01-01T00:00:00Z"},
         {"prices": []},
-        {"prices": [{"instrument": "GOLD_MINI", "price": 1, "source": "x"}, {"instrument": "NOPE", "price": 1,
-                                                                              "source": "x"}]},
+        {
+            "prices": [
+                {"instrument": "GOLD_MINI", "price": 1, "source": "x"},
+                {"instrument": "NOPE", "price": 1, "source": "x"},
+            ]
+        },
     ],
 )
 def test_bad_prices_are_refused_whole(api, gold, body):
@@ -56,7 +66,7 @@ def test_a_run_marks_every_open_position_at_its_latest_price_and_is_kept(api, op
     run = MtmRun.objects.get()
     assert run.ran_by == "pam" and run.prices["GOLD_MINI"]["price"] == "71200.000000"
     listing = {r["id"]: r for r in api["pam"].get("/api/v1/pms/book/positions").json()["results"]}
-    assert D(listing[long.pk]["unrealized_pnl"]) == D("4000.00")  # (71200 − 71000) × 2 × 10
+    assert D(listing[long.pk]["unrealized_pnl"]) == D("4000.00")  # (71200 - 71000) * 2 * 10
     assert D(listing[short.pk]["unrealized_pnl"]) == D("-4000.00")
     assert listing[unpriced.pk]["current_price"] is None
     assert Event.objects.get(action="book.mtm.ran").payload["unpriced"] == ["BANK_NIFTY"]

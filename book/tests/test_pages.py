@@ -37,8 +37,14 @@ def test_the_wizard_finds_previews_and_submits(people, open_position):
     found = pm.get("/book/corrections/new/", {"q": "gold_mini"})
     assert f'href="?q={position.pk}"' in found.content.decode()
     url = f"/book/corrections/new/?q={position.pk}"
-    body = {"instrument": "GOLD_MINI", "direction": "SHORT", "size": "2", "entry_price": "71000",
-            "stop_price": "71500", "reason": "broker says short"}
+    body = {
+        "instrument": "GOLD_MINI",
+        "direction": "SHORT",
+        "size": "2",
+        "entry_price": "71000",
+        "stop_price": "71500",
+        "reason": "broker says short",
+    }
     preview = pm.post(url, {**body, "step": "preview"})
     html = preview.content.decode()
     assert preview.status_code == 200 and 'id="preview"' in html and "realized P&amp;L 0.00" in html
@@ -52,11 +58,30 @@ def test_the_wizard_shows_errors_inline_and_writes_nothing(people, open_position
     position = open_position()
     pm = _client(people["pam"])
     url = f"/book/corrections/new/?q={position.pk}"
-    bad = pm.post(url, {"instrument": "GOLD_MINI", "direction": "SHORT", "size": "-2", "entry_price": "71000",
-                        "reason": "x", "step": "submit"})
+    bad = pm.post(
+        url,
+        {
+            "instrument": "GOLD_MINI",
+            "direction": "SHORT",
+            "size": "-2",
+            "entry_price": "71000",
+            "reason": "x",
+            "step": "submit",
+        },
+    )
     assert bad.status_code == 400 and 'id="error-size"' in bad.content.decode()
-    same = pm.post(url, {"instrument": "GOLD_MINI", "direction": "LONG", "size": "2", "entry_price": "71000",
-                         "stop_price": "70500", "reason": "x", "step": "submit"})
+    same = pm.post(
+        url,
+        {
+            "instrument": "GOLD_MINI",
+            "direction": "LONG",
+            "size": "2",
+            "entry_price": "71000",
+            "stop_price": "70500",
+            "reason": "x",
+            "step": "submit",
+        },
+    )
     assert same.status_code == 400 and "nothing to correct" in same.content.decode()
     assert "No position 999" in pm.get("/book/corrections/new/", {"q": "999"}).content.decode()
     assert not ApprovalRequest.objects.exists()
@@ -64,9 +89,12 @@ def test_the_wizard_shows_errors_inline_and_writes_nothing(people, open_position
 
 def test_the_queue_and_a_decision_through_the_page(people, open_position):
     position = open_position()
-    request = services.correction_propose(actor=people["pam"], position_id=position.pk, reason="short",
-                                          correct={"instrument": "GOLD_MINI", "direction": "SHORT", "size": 2,
-                                                   "entry_price": 71000})
+    request = services.correction_propose(
+        actor=people["pam"],
+        position_id=position.pk,
+        reason="short",
+        correct={"instrument": "GOLD_MINI", "direction": "SHORT", "size": 2, "entry_price": 71000},
+    )
     approver = _client(people["alice"])
     queue = approver.get("/approvals/").content.decode()
     assert f'id="request-{request.pk}"' in queue and "Correct position" in queue

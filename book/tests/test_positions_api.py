@@ -26,11 +26,12 @@ def test_a_pm_opens_seed_004s_position(api, gold):
 def test_closing_realizes_pnl_signed_by_direction(api, open_position):
     long = open_position()
     short = open_position(direction="SHORT", stop_price=71500)
-    r1 = api["pam"].post(f"/api/v1/pms/book/positions/{long.pk}/close", {"exit_price": 71450, "notes": "tp"},
-                         format="json")
+    r1 = api["pam"].post(
+        f"/api/v1/pms/book/positions/{long.pk}/close", {"exit_price": 71450, "notes": "tp"}, format="json"
+    )
     r2 = api["pam"].post(f"/api/v1/pms/book/positions/{short.pk}/close", {"exit_price": 71450}, format="json")
     assert r1.status_code == 200 and r1.json()["status"] == "CLOSED"
-    assert D(r1.json()["realized_pnl"]) == D("9000.00")  # (71450 − 71000) × 2 × 10
+    assert D(r1.json()["realized_pnl"]) == D("9000.00")  # (71450 - 71000) * 2 * 10
     assert D(r2.json()["realized_pnl"]) == D("-9000.00")
     assert Event.objects.filter(action="book.position.closed").count() == 2
 
@@ -109,8 +110,10 @@ def test_the_list_filters_and_shows_marks(api, open_position):
     assert detail["status"] == "CLOSED" and D(detail["realized_pnl"]) == 0
 
 
-@pytest.mark.parametrize(("params", "name"), [({"status": "MAYBE"}, "status"), ({"as_of": "yesterday"}, "as_of"),
-                                              ({"stauts": "OPEN"}, "stauts")])
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [({"status": "MAYBE"}, "status"), ({"as_of": "yesterday"}, "as_of"), ({"stauts": "OPEN"}, "stauts")],
+)
 def test_a_malformed_filter_is_a_400_naming_it(api, gold, params, name):
     response = api["audrey"].get("/api/v1/pms/book/positions", params)
     assert response.status_code == 400

@@ -7,13 +7,13 @@ from .conftest import D
 
 
 def test_the_state_moves_with_every_open_and_close(people, open_position, settings):
-    gold_long = open_position()  # risk 500 × 2 × 10 = 10000, margin 2 × 105000
-    open_position(instrument="BANK_NIFTY", size=1, entry_price=48000, stop_price=47800)  # risk 200 × 15 = 3000
+    gold_long = open_position()  # risk 500 * 2 * 10 = 10000, margin 2 * 105000
+    open_position(instrument="BANK_NIFTY", size=1, entry_price=48000, stop_price=47800)  # risk 200 * 15 = 3000
     state = selectors.portfolio_state()
     assert state["open_positions"] == 2
     assert state["total_risk_amount"] == D("13000.00")
     assert state["margin_used"] == D("480000.00")
-    assert state["risk_pct"] == D("0.13")  # 13000 / 10,000,000 × 100
+    assert state["risk_pct"] == D("0.13")  # 13000 / 10,000,000 * 100
     services.position_close(actor=people["pam"], position_id=gold_long.pk, exit_price=71450)
     state = selectors.portfolio_state()
     assert state["closed_equity"] == D("10009000.00")
@@ -57,7 +57,10 @@ def test_an_ops_guard_refuses_an_open(api, gold, monkeypatch):
         raise Conflict("Trading is halted.")
 
     monkeypatch.setattr(guards, "OPEN_GUARDS", [halted])
-    response = api["pam"].post("/api/v1/pms/book/positions/open", {"instrument": "GOLD_MINI", "direction": "LONG",
-                                                                     "size": 1, "entry_price": 1}, format="json")
+    response = api["pam"].post(
+        "/api/v1/pms/book/positions/open",
+        {"instrument": "GOLD_MINI", "direction": "LONG", "size": 1, "entry_price": 1},
+        format="json",
+    )
     assert response.status_code == 409 and "halted" in response.json()["detail"]
     assert selectors.portfolio_state()["open_positions"] == 0

@@ -32,19 +32,20 @@ def test_the_wrong_role_is_403_naming_the_roles(api):
     assert "Auditor" in response.json()["detail"]
 
 
-def test_malformed_json_is_a_400(api, people):
-    people["audrey"].is_superuser = True
-    people["audrey"].save()
-    response = api["audrey"].post("/groups", data="{not json", content_type="application/json")
+def test_a_read_only_role_cannot_write(api):
+    response = api["audrey"].post("/groups", {"name": "Mallory"}, format="json")
+    assert response.status_code == 403
+
+
+def test_malformed_json_is_a_400(api):
+    response = api["oscar"].post("/groups", data="{not json", content_type="application/json")
     assert response.status_code == 400
     _shape(response.json())
     assert response.json()["error"] == "malformed_request"
 
 
-def test_a_wrong_type_is_a_400_naming_the_field(api, people):
-    people["audrey"].is_superuser = True
-    people["audrey"].save()
-    response = api["audrey"].post("/groups", {"name": ["a", "list"]}, format="json")
+def test_a_wrong_type_is_a_400_naming_the_field(api):
+    response = api["oscar"].post("/groups", {"name": ["a", "list"]}, format="json")
     assert response.status_code == 400
     assert response.json()["error"] == "invalid"
     assert "name" in response.json()["fields"]

@@ -4,7 +4,8 @@ from django.contrib.auth.models import Group
 from django.urls import path
 from rest_framework import generics, serializers
 
-from core.roles import AUDITOR, role_required
+from core.idempotency import idempotent
+from core.roles import AUDITOR, OPS, role_required
 
 
 class GroupSerializer(serializers.ModelSerializer):
@@ -16,8 +17,12 @@ class GroupSerializer(serializers.ModelSerializer):
 class GroupList(generics.ListCreateAPIView):
     queryset = Group.objects.all()
     serializer_class = GroupSerializer
-    permission_classes = [role_required(read=[AUDITOR])]
+    permission_classes = [role_required(OPS, read=[AUDITOR])]
     filterset_fields = {"name": ["exact"], "id": ["gte"]}
+
+    @idempotent
+    def post(self, request, *args, **kwargs):
+        return self.create(request, *args, **kwargs)
 
 
 urlpatterns = [path("groups", GroupList.as_view())]

@@ -16,7 +16,7 @@ class ApprovalPolicyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         try:
-            services.approval_policy_set(
+            policy = services.approval_policy_set(
                 actor=request.user,
                 action=obj.action,
                 required_approvals=obj.required_approvals,
@@ -26,6 +26,7 @@ class ApprovalPolicyAdmin(admin.ModelAdmin):
         except ServiceError as exc:
             messages.error(request, exc.detail)
             raise ValidationError(exc.detail) from exc
+        obj.pk = policy.pk
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

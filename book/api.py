@@ -1,7 +1,6 @@
 """REST API of the book under /api/v1/pms/ (seed 004's paths and bodies, exactly)."""
 
-import time
-
+from django.http import HttpResponse
 from django.urls import path
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -16,6 +15,7 @@ from core.roles import ALL_ROLES, OPS, PM, role_required
 from . import selectors, services
 from . import serializers as s
 from .models import Instrument, PositionStatus
+from .recovery import recovery_snapshot_json
 from .renderers import CSVRenderer
 from .values import moment
 
@@ -167,10 +167,7 @@ class State(APIView):
 
     @extend_schema(responses=s.RecoverySerializer)
     def get(self, request):
-        started = time.perf_counter()
-        body = selectors.recovery_snapshot()
-        body["build_ms"] = round((time.perf_counter() - started) * 1000, 3)
-        return Response(body)
+        return HttpResponse(recovery_snapshot_json(), content_type="application/json")
 
 
 urlpatterns = [

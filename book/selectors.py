@@ -109,31 +109,10 @@ def totals(rows: list[Position]) -> dict:
     }
 
 
-RECOVERY_FIELDS = (
-    "id",
-    "instrument__symbol",
-    "direction",
-    "size",
-    "entry_price",
-    "stop_price",
-    "opened_at",
-    "current_price",
-    "unrealized_pnl",
-)
-
-
-def recovery_snapshot() -> dict:
-    """Seed 002's recovery load: open positions plus the persisted portfolio state, as plain JSON values."""
-    rows = Position.objects.open().order_by("pk").values_list(*RECOVERY_FIELDS, named=False)
-    names = ("id", "instrument", *RECOVERY_FIELDS[2:])
-    positions_ = [dict(zip(names, (_plain(v) for v in row), strict=True)) for row in rows.iterator(chunk_size=5000)]
-    state = {k: _plain(v) for k, v in portfolio_state().items()}
-    return {"positions": positions_, "portfolio_state": state}
-
-
-def _plain(value):
+def plain(value):
+    """A JSON-ready value: decimals as exact strings, moments as UTC ISO 8601."""
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.datetime):
-        return value.isoformat().replace("+00:00", "Z")
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return value

@@ -26,7 +26,9 @@ def test_a_bad_csv_row_records_nothing_and_says_why(people, gold):
     csv = b"instrument,price,source\nGOLD_MINI,71250,MCX\nSILVER,10,x\n"
     response = _admin(people).post("/admin/book/price/upload/", {"file": SimpleUploadedFile("p.csv", csv)})
     assert response.status_code == 200 and "Unknown instrument" in response.content.decode()
-    wrong_header = _admin(people).post("/admin/book/price/upload/", {"file": SimpleUploadedFile("p.csv", b"a,b\n1,2\n")})
+    wrong_header = _admin(people).post(
+        "/admin/book/price/upload/", {"file": SimpleUploadedFile("p.csv", b"a,b\n1,2\n")}
+    )
     assert "header must contain" in wrong_header.content.decode()
     assert not Price.objects.exists()
 

@@ -65,6 +65,8 @@ def incident_declare(
             symptoms=validation.text(symptoms, "symptoms", required=False),
             impact=validation.impact(impact),
             declared_by=actor_name(actor),
+            declared_at=(now := timezone.now()),
+            started_at=now,
         )
         version = runbooks.attach(incident, runbook) if runbook else None
         events.status_change_event(incident, actor, "", Status.DECLARED, f"{incident.severity} {incident.title}")
@@ -230,6 +232,9 @@ def incident_event_add(
         raise Invalid("data must be an object.", fields={"data": ["Must be an object."]})
     with transaction.atomic():
         incident = lock(incident)
+        if occurred_at and occurred_at < incident.started_at:
+            incident.started_at = occurred_at  # backfilled: the incident began earlier than declared
+            incident.save(update_fields=["started_at"])
         writer = events.FREE_TEXT.get(kind)
         if writer:
             event = writer(incident, actor, text, occurred_at, data)

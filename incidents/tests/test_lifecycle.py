@@ -97,3 +97,24 @@ def test_a_system_actor_cannot_resolve(incident):
         incident_status_change(actor="system:probes", incident=incident, status="resolved")
     assert Incident.objects.get(pk=incident.pk).status == "acknowledged"
     assert not JournalEntry.objects.exists()
+
+
+def test_recovery_time_counts_from_a_backfilled_first_event(people, incident):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from incidents.services import incident_event_add
+
+    ivy = people["ivy"]
+    incident_event_add(
+        actor=ivy,
+        incident=incident,
+        kind="probe",
+        text="first errors",
+        occurred_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    incident_status_change(actor=ivy, incident=incident, status="acknowledged")
+    incident = incident_status_change(actor=ivy, incident=incident, status="resolved")
+    assert dt.timedelta(minutes=59) < incident.recovery_time() < dt.timedelta(minutes=61)
+    assert "Recovery Time: 1h 00m" in JournalEntry.objects.get().content

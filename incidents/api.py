@@ -20,7 +20,7 @@ from core.roles import ALL_ROLES, INCIDENT_COMMANDER, OPS, WRITERS, has_role, ro
 from . import postmortems, selectors, services
 from .models import Incident, Kind, PostMortem, Runbook, RunbookVersion, TimelineEvent
 from .records import postmortem_markdown
-from .renderers import MarkdownRenderer
+from .renderers import CSVRenderer, MarkdownRenderer
 from .serializers import (
     IncidentCreateSerializer,
     IncidentPatchSerializer,
@@ -44,6 +44,26 @@ FILTERS = [
     OpenApiParameter("since", str, description="Declared at or after (YYYY-MM-DD or ISO 8601)"),
     OpenApiParameter("until", str, description="Declared before the end of (YYYY-MM-DD or ISO 8601)"),
 ]
+
+
+CSV_LIMIT = 50_000
+CSV_FIELDS = (
+    "id",
+    "severity",
+    "status",
+    "title",
+    "detected_by",
+    "declared_at",
+    "acknowledged_at",
+    "resolved_at",
+    "closed_at",
+    "root_cause",
+    "data_loss",
+)
+
+
+def _csv_row(incident: Incident) -> dict:
+    return {name: getattr(incident, name) for name in CSV_FIELDS}
 
 
 def _incidents():
@@ -72,8 +92,13 @@ class IncidentListView(generics.ListAPIView):
             .prefetch_related("roles__user")
         )
 
-    @extend_schema(parameters=FILTERS, summary="List incidents (newest first)")
+    renderer_classes = [*generics.ListAPIView.renderer_classes, CSVRenderer]
+
+    @extend_schema(parameters=FILTERS, summary="List incidents (newest first; ?format=csv for a spreadsheet)")
     def get(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == CSVRenderer.format:
+            rows = self.filter_queryset(self.get_queryset()).order_by("-pk")[:CSV_LIMIT]
+            return Response([_csv_row(incident) for incident in rows])
         return super().get(request, *args, **kwargs)
 
     @extend_schema(request=IncidentCreateSerializer, responses={201: IncidentSerializer}, summary="Declare")

@@ -154,3 +154,15 @@ def test_runbook_library(api):
     assert slugs["incorrect-mtm"]["current"]["number"] == 1
     assert "Re-run MTM" in slugs["incorrect-mtm"]["current"]["recovery_actions"][0]
     assert api[None].get("/api/v1/runbooks/").status_code == 401
+
+
+def test_list_exports_csv(api, incident):
+    declare(api, severity="P4", title="Typo, on the login page")
+    exported = api["audrey"].get(BASE, {"format": "csv", "severity": "P4"})
+    assert exported.status_code == 200
+    assert exported["Content-Type"].startswith("text/csv")
+    lines = exported.content.decode().splitlines()
+    assert lines[0].startswith("id,severity,status,title")
+    assert len(lines) == 2 and '"Typo, on the login page"' in lines[1]
+    assert api["audrey"].get(BASE, {"format": "csv", "severity": "P7"}).status_code == 400
+    assert api["audrey"].get(BASE, {"sevrity": "P1"}).status_code == 400

@@ -11,7 +11,7 @@ from journal.models import JournalEntry
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_declare_run_resolve_postmortem_close(login, people):
+def test_declare_run_resolve_postmortem_close(seed_library, login, people):
     ivy = login(people["ivy"])
     ivy.goto("/incidents/")
     ivy.fill("#declare-title", "Database unavailable")
@@ -30,6 +30,8 @@ def test_declare_run_resolve_postmortem_close(login, people):
 
     pam = login(people["pam"])
     pam.goto(f"/incidents/{incident.pk}/")
+    for page in (ivy, pam):  # the quick-add keys are wired once the page's script ran
+        page.wait_for_selector("body[data-war-room-ready]", state="attached")
     ivy.fill("#quick-add-text", "Restarting the database")
     ivy.press("#quick-add-text", "Enter")
     expect(pam.locator(".event-text", has_text="Restarting the database")).to_be_visible()

@@ -42,5 +42,6 @@
         if (event.detail.xhr.status === 204) { form.reset(); box.focus(); }
       });
     }
+    document.body.dataset.warRoomReady = "1";
   });
 })();

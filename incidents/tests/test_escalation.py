@@ -114,3 +114,15 @@ def test_p1_commander_is_reminded_of_the_update_cadence(people, django_capture_o
     p2 = incident_declare(actor=people["ivy"], title="Errors", severity="P2")
     age(p2, 60)
     assert tasks.remind_status_updates() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.worker
+def test_a_real_worker_escalates(seed_library, celery_worker_process, people, rota):
+    """The beat task's message runs in a real `celery worker` on Redis and the test database."""
+    incident = incident_declare(actor=people["ivy"], title="All services down", severity="P1")
+    age(incident, 20)
+    assert tasks.escalate_unacknowledged.delay().get(timeout=30) == 1
+    incident.refresh_from_db()
+    assert incident.escalation_level == 1
+    assert incident.events.filter(kind="comms", author="system:escalation").count() == 1

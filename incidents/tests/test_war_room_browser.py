@@ -21,6 +21,9 @@ def test_declare_run_resolve_postmortem_close(seed_library, login, people):
     ivy.wait_for_url(re.compile(r"/incidents/\d+/$"))
     incident = Incident.objects.get(title="Database unavailable")
     expect(ivy.locator("#sla-clock")).to_contain_text("Acknowledge within")
+    declared = ivy.locator(".event-when time").first
+    expect(declared).to_contain_text("GMT")  # the browser's timezone (Europe/London in December)
+    assert declared.get_attribute("title").endswith("UTC")
     ivy.click("#status-acknowledged")
     expect(ivy.locator("#status")).to_have_text("Acknowledged")
     ivy.select_option("#role-name", "commander")

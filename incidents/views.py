@@ -133,7 +133,9 @@ def timeline_tail(request, pk: int):
     incident = get_object_or_404(Incident, pk=pk)
     after = request.GET.get("after", "0")
     events = selectors.timeline_tail(incident, after=int(after) if after.isdigit() else 0, limit=1000)
-    return render(request, "incidents/_events.html", {"timeline": events})
+    commander = incident.roles.filter(role=RoleName.COMMANDER).select_related("user").first()
+    context = {"timeline": events, "incident": incident, "commander": commander.user if commander else None}
+    return render(request, "incidents/_tail.html", context)
 
 
 @require_POST

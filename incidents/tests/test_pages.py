@@ -71,3 +71,13 @@ def test_postmortem_page_and_export(browser_for, incident):
     export = browser_for("audrey").get(f"/incidents/{incident.pk}/postmortem.md")
     assert export["Content-Type"].startswith("text/markdown")
     assert "| Add disk alert | oscar | 2026-12-31 |" in export.content.decode()
+
+
+def test_a_stale_status_button_says_the_incident_changed(browser_for, incident):
+    ivy, oscar = browser_for("ivy"), browser_for("oscar")
+    assert oscar.post(f"/incidents/{incident.pk}/status", {"status": "acknowledged", "version": "1"}).status_code == 302
+    stale = ivy.post(f"/incidents/{incident.pk}/status", {"status": "acknowledged", "version": "1"}, follow=True)
+    assert "changed meanwhile" in stale.content.decode()
+    tail = ivy.get(f"/incidents/{incident.pk}/events", {"after": "0"}).content.decode()
+    assert '<strong id="status" hx-swap-oob="true">Acknowledged</strong>' in tail
+    assert Incident.objects.get(pk=incident.pk).version == 2

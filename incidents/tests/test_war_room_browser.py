@@ -54,6 +54,7 @@ def test_declare_run_resolve_postmortem_close(seed_library, login, people):
     expect(pam.locator(".event-checklist")).to_have_count(2)
     ivy.click("#status-resolved")
     expect(ivy.locator("#status")).to_have_text("Resolved")
+    expect(pam.locator("#status")).to_have_text("Resolved")  # pam's header follows without a reload
     expect(ivy.locator("#journal-entry")).to_contain_text("type incident")
 
     ivy.click("#postmortem-link")

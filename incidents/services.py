@@ -27,9 +27,9 @@ EDITABLE = {
     "symptoms": lambda v: validation.text(v, "symptoms", required=False),
     "root_cause": lambda v: validation.text(v, "root_cause", required=False),
     "recovery_actions": lambda v: validation.text(v, "recovery_actions", required=False),
-    "recovery_time_override": lambda v: v,
+    "recovery_time_override": lambda v: validation.duration(v, "recovery_time_override"),
     "recovery_time_reason": lambda v: validation.text(v, "recovery_time_reason", required=False),
-    "data_loss": lambda v: v,
+    "data_loss": lambda v: validation.boolean(v, "data_loss"),
     "data_loss_details": lambda v: validation.text(v, "data_loss_details", required=False),
     "prevention": lambda v: validation.text(v, "prevention", required=False),
 }

@@ -1,3 +1,4 @@
 """Workflow pages of journal (mounted at the site root)."""
 
+app_name = "journal"
 urlpatterns = []

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from core.errors import Invalid
+from core.filters import ALWAYS_ALLOWED
 
 from .models import EntryType
 from .selectors import LINK_FILTERS
@@ -82,6 +83,14 @@ class JournalFilterForm(forms.Form):
 
 def api_filters(params) -> dict:
     """Validate query parameters for the REST list; raise Invalid naming each bad one."""
+    unknown = sorted(set(params) - set(JournalFilterForm.base_fields) - ALWAYS_ALLOWED)
+    if unknown:
+        known = ", ".join(JournalFilterForm.base_fields)
+        raise Invalid(
+            f"Unknown query parameter: {', '.join(unknown)}.",
+            fields={name: [f"Unknown query parameter; this list accepts: {known}."] for name in unknown},
+            code="unknown_parameter",
+        )
     form = JournalFilterForm(params)
     if not form.is_valid():
         fields = {name: list(errors) for name, errors in form.errors.items()}

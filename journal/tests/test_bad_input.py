@@ -134,3 +134,10 @@ def test_malformed_filter_names_the_parameter(api, param, value):
 def test_since_after_until(api):
     response = api["audrey"].get(LIST, {"since": "2026-12-02", "until": "2026-12-01"})
     assert response.status_code == 400 and "until" in response.json()["fields"]
+
+
+def test_a_misspelt_filter_is_a_400_not_the_whole_journal(api, add):
+    add()
+    response = api["audrey"].get(LIST, {"entry_typ": "note"})
+    assert response.status_code == 400 and response.json()["error"] == "unknown_parameter"
+    assert "entry_typ" in response.json()["fields"]

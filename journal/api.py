@@ -15,7 +15,7 @@ from core import roles
 from core.idempotency import idempotent
 from core.pagination import CursorPage
 
-from . import selectors
+from . import search, selectors
 from .csv_export import CSVRenderer, csv_response
 from .filters import JournalFilterForm, api_filters
 from .models import JournalEntry
@@ -60,7 +60,7 @@ class JournalListView(GenericAPIView):
         entries = selectors.entry_list(**filters)
         if request.accepted_renderer.format == "csv":
             return csv_response(entries)
-        page = self.paginate_queryset(entries)
+        page = search.attach_headlines(self.paginate_queryset(entries), filters["q"])
         serializer_class = SearchHitSerializer if filters["q"] else EntrySerializer
         data = serializer_class(page, many=True, context={"q": filters["q"] or ""}).data
         return self.get_paginated_response(data)

@@ -20,6 +20,7 @@ TABLE = "journal_journalentry"
 # ts_headline marks matches with these; they are swapped for <mark> after HTML-escaping the
 # snippet, so entry text can never inject markup. Content may not contain them (services.py).
 START, STOP = "\x02", "\x03"
+WINDOW = 1000
 
 
 class SearchColumn(Expression):
@@ -75,28 +76,34 @@ def is_full_text() -> bool:
 
 
 def matching(queryset, q: str):
-    """Entries matching `q`, annotated with `rank` (PostgreSQL) and a raw `headline`."""
+    """Entries matching `q`; on PostgreSQL the WINDOW newest matches, annotated with `rank`.
+
+    Ranking every match of a common word in a million entries costs a heap visit per match,
+    so relevance orders the newest WINDOW matches (filters such as `since`/`until` reach
+    older ones). The planner walks the id index backwards for common words and uses the
+    GIN index for rare ones.
+    """
     if not is_full_text():
         return queryset.filter(content__icontains=q)
     query = SearchQuery(q, config=CONFIG, search_type="websearch")
-    return (
-        queryset.alias(search=SearchColumn())
-        .filter(search=query)
-        .annotate(
-            rank=Cast(SearchRank(SearchColumn(), query), FloatField()),
-            headline=SearchHeadline(
-                F("content"),
-                query,
-                config=CONFIG,
-                start_sel=START,
-                stop_sel=STOP,
-                max_words=30,
-                min_words=12,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-        )
-    )
+    newest = queryset.alias(search=SearchColumn()).filter(search=query).order_by("-pk").values("pk")[:WINDOW]
+    return queryset.filter(pk__in=newest).annotate(rank=Cast(SearchRank(SearchColumn(), query), FloatField()))
+
+
+def attach_headlines(entries: list, q: str) -> list:
+    """Set `headline` on one page of entries (ts_headline is costly: only for rows shown)."""
+    if not is_full_text() or not entries or not q:
+        return entries
+    query = SearchQuery(q, config=CONFIG, search_type="websearch")
+    headline = SearchHeadline(
+        F("content"), query, config=CONFIG, start_sel=START, stop_sel=STOP,
+        max_words=30, min_words=12, max_fragments=2, fragment_delimiter=" … ",
+    )  # fmt: skip
+    model = type(entries[0])
+    found = dict(model.objects.filter(pk__in=[e.pk for e in entries]).annotate(h=headline).values_list("pk", "h"))
+    for entry in entries:
+        entry.headline = found.get(entry.pk)
+    return entries
 
 
 def snippet_html(entry, q: str) -> str:

@@ -44,7 +44,7 @@ def _timeline(request: HttpRequest, filters: JournalFilterForm) -> dict:
         entries = entries.filter(pk__lt=int(before))
     rows = list(entries[: PAGE + 1])
     older = rows[PAGE - 1].pk if len(rows) > PAGE and not ranked else None
-    rows = rows[:PAGE]
+    rows = search.attach_headlines(rows[:PAGE], kwargs["q"])
     for row in rows:
         row.snippet = search.snippet_html(row, kwargs["q"]) if kwargs["q"] else ""
     days = [(day, list(group)) for day, group in itertools.groupby(rows, lambda e: timezone.localdate(e.recorded_at))]

@@ -92,7 +92,7 @@ def test_amend_from_the_entry_page_and_see_both_versions(browser_as, add):
     newer = JournalEntry.objects.latest("pk")
     assert response.status_code == 302 and newer.supersedes_id == entry.pk
     page = client.get(f"/journal/{entry.pk}/").content.decode()
-    assert "Price was 5.9" in page and "Price was 5.4" in page and f"newest version is" in page
+    assert "Price was 5.9" in page and "Price was 5.4" in page and "newest version is" in page
     stale = client.post(ADD, {"entry_type": "note", "content": "again", "supersedes": entry.pk})
     assert stale.status_code == 400 and f"newest version is entry {newer.pk}" in stale.content.decode()
     assert JournalEntry.objects.count() == 2

@@ -42,7 +42,8 @@ def check_files(directory: Path, files: list[dict]) -> dict:
 
 def inspect_database(database_url: str) -> dict:
     """Run `manage.py backup_inspect` against another database and return its JSON."""
-    env = dict(os.environ, DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE=settings.SETTINGS_MODULE)
+    module = os.environ.get("DJANGO_SETTINGS_MODULE") or settings.SETTINGS_MODULE or "pms_ops.settings"
+    env = dict(os.environ, DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE=module)
     command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "backup_inspect"]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=3600, cwd=settings.BASE_DIR)
     if result.returncode != 0:
@@ -119,5 +120,7 @@ def verify(*, backup_id: int, directory: Path, file: str, files: list[dict], rec
             checks += compare(recorded, seen)
         except BackupError as exc:
             checks.append(_check("restore", False, exc.detail))
+        except Exception as exc:  # whatever went wrong, the backup is not proven good
+            checks.append(_check("restore", False, f"{type(exc).__name__}: {exc}"))
     failed = next((c for c in checks if not c["ok"]), None)
     return {"ok": failed is None, "checks": checks, "reason": f"{failed['name']}: {failed['detail']}" if failed else ""}

@@ -71,23 +71,16 @@ class RestoreRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-STATUSES = {choice for choice, _ in Backup._meta.get_field("status").choices}
-
-
 class BackupListView(generics.ListAPIView):
     """The backup inventory, newest first; `?status=verified` filters."""
 
     permission_classes = [role_required(OPS, read=[AUDITOR])]
     serializer_class = BackupSerializer
 
+    filterset_fields = ["status", "trigger"]
+
     def get_queryset(self):
-        queryset = selectors.backups()
-        wanted = self.request.query_params.get("status")
-        if wanted is not None:
-            if wanted not in STATUSES:
-                raise serializers.ValidationError({"status": [f"One of: {', '.join(sorted(STATUSES))}."]})
-            queryset = queryset.filter(status=wanted)
-        return queryset
+        return selectors.backups()
 
     @extend_schema(summary="Start a backup (runs on a worker)", request=None, responses={202: BackupSerializer})
     @idempotent
@@ -107,6 +100,7 @@ class RestoreListView(generics.ListAPIView):
 
     permission_classes = [role_required(OPS, read=[AUDITOR])]
     serializer_class = RestoreSerializer
+    filterset_fields = ["status", "backup"]
 
     def get_queryset(self):
         return selectors.restores()

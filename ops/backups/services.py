@@ -4,6 +4,7 @@ Each state change is one transaction with its audit event. Making the files happ
 between those transactions (it takes minutes); only progress is written meanwhile.
 """
 
+import errno
 import json
 import time
 from datetime import timedelta
@@ -21,6 +22,7 @@ from . import engine, verification
 from .errors import BackupError
 from .models import Backup, BackupStatus
 
+DISK_FULL_SIGNS = ("No space left on device", "database or disk is full")
 RUNNING = (BackupStatus.RUNNING, BackupStatus.VERIFYING)
 FINISHED_FIELDS = ["file", "files", "size", "sha256", "row_counts", "chain_heads", "migrations"]
 
@@ -78,10 +80,13 @@ def _progress(backup: Backup, percent: int, step: str) -> None:
 
 def _error_text(exc: Exception) -> str:
     if isinstance(exc, BackupError):
-        return exc.detail
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
-    return f"{type(exc).__name__}: {exc}"
+        text = exc.detail
+    elif isinstance(exc, OSError) and exc.strerror:
+        text = f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    full = any(sign in text for sign in DISK_FULL_SIGNS) or getattr(exc, "errno", None) == errno.ENOSPC
+    return f"disk full: {text}" if full else text
 
 
 def _write_manifest(backup: Backup) -> None:

@@ -27,7 +27,7 @@ class BackupsConfig(AppConfig):
         from audit import registry
         from core import roles
 
-        from . import restores
+        from . import restores, tasks  # noqa: F401  (tasks: registered by name for on-commit dispatch)
 
         registry.register(ACTIONS)
         approvals_registry.register(

@@ -81,6 +81,11 @@ class Procedure:
         username = self.restore.approved_by or self.restore.requested_by
         return get_user_model().objects.filter(username=username).first() or self.actor
 
+    def _detected_by(self) -> str:
+        """incidents wants a username or probe:<name>; a command-line restore has neither."""
+        name = self.restore.requested_by
+        return name if get_user_model().objects.filter(username=name).exists() else ""
+
     def open_incident(self) -> None:
         """The open incident, or a new one following the General Restore runbook."""
         from incidents.services import incident_declare
@@ -93,7 +98,7 @@ class Procedure:
                 actor=self._user(),
                 title=f"Database restore from backup #{self.restore.backup_id}",
                 severity="P2",
-                detected_by=self.restore.requested_by,
+                detected_by=self._detected_by(),
                 runbook="general-restore",
                 symptoms=self.restore.reason,
             )

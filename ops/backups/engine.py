@@ -59,11 +59,15 @@ def _export_all(cursor, vendor: str, directory: Path, stamp: str, progress: Prog
 def _make_postgresql(directory: Path, stamp: str, progress: Progress) -> tuple[list[str], dict]:
     name = dump_name(stamp, "postgresql")
     with _pg_snapshot() as (cursor, snapshot_id):
-        progress(5, "pg_dump -Fc")
-        pgtools.dump(_partial(directory, name), snapshot=snapshot_id)
-        progress(30, "counting rows and reading chain heads")
-        recorded = snapshot.take(cursor, "postgresql")
-        csvs = _export_all(cursor, "postgresql", directory, stamp, progress)
+        progress(5, "pg_dump -Fc (running), counting rows and reading chain heads")
+        dump = pgtools.Dump(_partial(directory, name), snapshot=snapshot_id)
+        try:
+            recorded = snapshot.take(cursor, "postgresql")
+            csvs = _export_all(cursor, "postgresql", directory, stamp, progress)
+            progress(90, "waiting for pg_dump")
+            dump.wait()
+        finally:
+            dump.stop()
     return [name, *csvs], recorded
 
 

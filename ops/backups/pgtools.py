@@ -60,7 +60,7 @@ def find_tool(tool: str) -> str:
     )
 
 
-def conn_args(dbname: str | None = None) -> tuple[list[str], dict]:
+def conn_args() -> tuple[list[str], dict]:
     """Command-line arguments and environment for the default database (or another on its server)."""
     db = connection.settings_dict
     args = ["-h", db["HOST"] or "127.0.0.1", "-p", str(db["PORT"] or 5432)]
@@ -72,7 +72,7 @@ def conn_args(dbname: str | None = None) -> tuple[list[str], dict]:
     return args, env
 
 
-def run(tool: str, args: list[str], *, dbname: str | None = None, timeout: float | None = None) -> None:
+def run(tool: str, args: list[str], *, timeout: float | None = None) -> None:
     """Run a client tool against the server; a non-zero exit is a BackupError with its stderr."""
     base, env = conn_args()
     command = [find_tool(tool), *base, *args]
@@ -85,10 +85,28 @@ def _tail(text: str, lines: int = 5) -> str:
     return " ".join(text.strip().splitlines()[-lines:]) or "no message"
 
 
-def dump(path: Path, *, snapshot: str) -> None:
-    """pg_dump -Fc of the live database, from the exported snapshot the counts were taken in."""
-    name = connection.settings_dict["NAME"]
-    run("pg_dump", ["-Fc", "--snapshot", snapshot, "-f", str(path), name])
+class Dump:
+    """A running `pg_dump -Fc` of the live database, from an exported snapshot.
+
+    It runs beside us: while it compresses, our own connection (same snapshot) counts rows
+    and writes the CSV exports, so the whole backup costs little more than the dump alone.
+    """
+
+    def __init__(self, path: Path, *, snapshot: str):
+        base, env = conn_args()
+        name = connection.settings_dict["NAME"]
+        command = [find_tool("pg_dump"), *base, "-Fc", "--snapshot", snapshot, "-f", str(path), name]
+        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def wait(self) -> None:
+        stderr = self.process.communicate()[1].decode(errors="replace")
+        if self.process.returncode != 0:
+            raise BackupError(f"pg_dump failed (exit {self.process.returncode}): {_tail(stderr)}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
 
 def create_database(name: str) -> None:

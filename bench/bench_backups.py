@@ -68,7 +68,9 @@ def raw_pg_dump(directory: Path) -> tuple[float, int]:
 
 def _step_seconds(steps: list[dict]) -> dict:
     times = [dt.datetime.fromisoformat(s["at"]) for s in steps]
-    return {s["step"]: round((t - p).total_seconds(), 2) for s, t, p in zip(steps[1:], times[1:], times, strict=True)}
+    return {
+        s["step"]: round((t - p).total_seconds(), 2) for s, t, p in zip(steps[1:], times[1:], times[:-1], strict=True)
+    }
 
 
 def run() -> dict:

@@ -37,7 +37,7 @@ test: $(VENV)/.dev chromium services test-postgres test-sqlite lint
 
 test-postgres:
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true \
-		$(PY) -m pytest $(PYTEST_ARGS)
+		$(PY) -m pytest -m "not sqlite" $(PYTEST_ARGS)
 
 test-sqlite:
 	DATABASE_URL= REDIS_URL= DJANGO_ALLOW_ASYNC_UNSAFE=true \

@@ -152,6 +152,8 @@ NOTIFY_WEBHOOK_URL = env("NOTIFY_WEBHOOK_URL", default="")
 # Where published chain heads are also POSTed (audit digest); empty disables it.
 DIGEST_WEBHOOK_URL = env("DIGEST_WEBHOOK_URL", default="")
 BACKUP_DIR = env.path("BACKUP_DIR", default=VAR_DIR / "backups")
+# `make run` prints the demo logins from here on every start (embedded default only).
+DEMO_PASSWORDS_FILE = VAR_DIR / "demo_passwords"
 
 LOGGING = {
     "version": 1,

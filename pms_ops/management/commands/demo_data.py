@@ -43,7 +43,7 @@ class Command(BaseCommand):
 
     def _users(self):
         """Create missing demo users; passwords live in var/demo_passwords so reruns print them."""
-        path = settings.BASE_DIR / "var" / "demo_passwords"
+        path = settings.DEMO_PASSWORDS_FILE
         known = dict(line.split(" ", 1) for line in path.read_text().splitlines()) if path.exists() else {}
         User = get_user_model()
         users, logins = {}, []

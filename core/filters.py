@@ -1,0 +1,39 @@
+"""The default filter backend: django-filter, strict about unknown query parameters.
+
+A typo in a filter name must not silently return the whole table: every query parameter
+a list does not know is a 400 naming it. Malformed values are a 400 too (django-filter).
+"""
+
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
+
+# Parameters every view understands: pagination and the renderer choice.
+ALWAYS_ALLOWED = frozenset({"cursor", "page_size", "format"})
+
+
+def _filter_param_names(filterset) -> set[str]:
+    """Names a filterset reads, including the suffixed ones of range widgets (`x_after`)."""
+    names = set()
+    for name, field in filterset.form.fields.items():
+        suffixes = getattr(field.widget, "suffixes", None)
+        names |= {f"{name}_{s}" if s else name for s in suffixes} if suffixes else {name}
+    return names
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """Views may accept more parameters by listing them in `extra_query_params`."""
+
+    def filter_queryset(self, request, queryset, view):
+        allowed = set(ALWAYS_ALLOWED) | set(getattr(view, "extra_query_params", ()))
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is not None:
+            allowed |= _filter_param_names(filterset)
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            known = ", ".join(sorted(allowed - ALWAYS_ALLOWED)) or "none"
+            error = ValidationError(
+                {name: [f"Unknown query parameter; this list accepts: {known}."] for name in unknown}
+            )
+            error.pms_code = "unknown_parameter"
+            raise error
+        return super().filter_queryset(request, queryset, view)

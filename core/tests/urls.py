@@ -1,0 +1,28 @@
+"""A tiny API over auth groups, for testing the core plumbing (filters, errors) in isolation."""
+
+from django.contrib.auth.models import Group
+from django.urls import path
+from rest_framework import generics, serializers
+
+from core.idempotency import idempotent
+from core.roles import AUDITOR, OPS, role_required
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Group
+        fields = ["id", "name"]
+
+
+class GroupList(generics.ListCreateAPIView):
+    queryset = Group.objects.all()
+    serializer_class = GroupSerializer
+    permission_classes = [role_required(OPS, read=[AUDITOR])]
+    filterset_fields = {"name": ["exact"], "id": ["gte"]}
+
+    @idempotent
+    def post(self, request, *args, **kwargs):
+        return self.create(request, *args, **kwargs)
+
+
+urlpatterns = [path("groups", GroupList.as_view())]

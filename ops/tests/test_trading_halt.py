@@ -95,7 +95,7 @@ def test_resume_needs_a_second_person(api, people):
     approval = ApprovalRequest.objects.get(pk=response.json()["approval_id"])
     assert approval.action == "ops.trading_resume"
     assert api["audrey"].get(ENABLED).json()["trading_enabled"] is False  # not yet
-    with pytest.raises(Exception, match="(?i)own"):
+    with pytest.raises(Exception, match=r"(?i)own"):
         approval_approve(actor=people["oscar"], request_id=approval.pk)
     approval_approve(actor=people["alice"], request_id=approval.pk)
     approval.refresh_from_db()

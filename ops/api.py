@@ -15,7 +15,7 @@ from core.idempotency import idempotent
 
 from . import cache as ops_cache
 from . import selectors, services
-from .models import HealthReport, Heartbeat, ProbeResult, ProbeState, Status, TradingChange
+from .models import HealthReport, Heartbeat, LeadershipChange, ProbeResult, ProbeState, Status, TradingChange
 from .probes import PROBES
 from .serializers import (
     HealthReportSerializer,
@@ -125,6 +125,8 @@ class LeadershipHistoryView(generics.ListAPIView):
     serializer_class = LeadershipChangeSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no URL kwargs
+            return LeadershipChange.objects.none()
         beat = get_object_or_404(Heartbeat, name=self.kwargs["name"])
         return beat.leadership.all()
 

@@ -2,6 +2,7 @@
 
 from celery.schedules import crontab
 
+from .api import SPECTACULAR_SETTINGS
 from .base import MIDDLEWARE
 from .env import env
 from .tasks import CELERY_BEAT_SCHEDULE
@@ -56,3 +57,8 @@ CELERY_BEAT_SCHEDULE["ops.probe_results_prune"] = {
 
 # First, so that its latency histogram covers the whole request.
 MIDDLEWARE.insert(0, "ops.metrics.MetricsMiddleware")
+
+# Distinct OpenAPI enum names for the probe status and the readiness status.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {"ProbeStatusEnum": "ops.models.Status", "ReadinessStatusEnum": ["ready", "not_ready"]}
+)

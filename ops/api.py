@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from core import roles
@@ -17,6 +18,7 @@ from . import cache as ops_cache
 from . import selectors, services
 from .models import HealthReport, Heartbeat, LeadershipChange, ProbeResult, ProbeState, Status, TradingChange
 from .probes import PROBES
+from .renderers import CSV_LIMIT, CSVRenderer
 from .serializers import (
     HealthReportSerializer,
     HeartbeatPingSerializer,
@@ -153,6 +155,21 @@ class ProbeResultListView(generics.ListAPIView):
     serializer_class = ProbeResultSerializer
     queryset = ProbeResult.objects.all()
     filterset_class = ProbeResultFilter
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+
+    def paginate_queryset(self, queryset):
+        """CSV is the whole filtered range (newest first, capped), not one page."""
+        if getattr(self.request.accepted_renderer, "format", "") == "csv":
+            return None
+        return super().paginate_queryset(queryset)
+
+    def list(self, request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", "") == "csv":
+            rows = self.filter_queryset(self.get_queryset()).order_by("-pk")[:CSV_LIMIT]
+            response = Response(self.get_serializer(rows, many=True).data)
+            response["Content-Disposition"] = 'attachment; filename="probe-results.csv"'
+            return response
+        return super().list(request, *args, **kwargs)
 
 
 class HealthReportListView(generics.ListAPIView):

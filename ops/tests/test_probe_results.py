@@ -51,3 +51,22 @@ def test_results_older_than_90_days_are_pruned_and_it_is_audited(record):
     event = Event.objects.get(action="ops.probe_results.pruned")
     assert event.payload["deleted"] == 1 and event.payload["days"] == 90
     assert event.actor == "system:probes"
+
+
+def test_results_list_filters_and_exports_csv(api, record):
+    record("disk", "fail", "only 2% free", path="/var")
+    record("database", "ok")
+    rows = api["audrey"].get("/api/v1/ops/probes/results?probe=disk").json()["results"]
+    assert [(r["probe"], r["status"]) for r in rows] == [("disk", "fail")]
+    csv = api["audrey"].get("/api/v1/ops/probes/results?status=fail&format=csv")
+    assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
+    lines = csv.content.decode().splitlines()
+    assert lines[0].startswith("id,probe,status,level,latency_ms,message,details")
+    assert len(lines) == 2 and "only 2% free" in lines[1]
+
+
+def test_a_malformed_filter_is_400_naming_it(api, record):
+    for query, field in (("probe=nope", "probe"), ("since=yesterday", "since"), ("colour=red", "colour")):
+        response = api["audrey"].get(f"/api/v1/ops/probes/results?{query}")
+        assert response.status_code == 400, query
+        assert field in response.json()["fields"]

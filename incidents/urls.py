@@ -1,3 +1,4 @@
 """Workflow pages of incidents (mounted at the site root)."""
 
+app_name = "incidents"
 urlpatterns = []

@@ -31,6 +31,11 @@ class HeartbeatPingSerializer(StrictSerializer):
 class ReasonSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=2000, trim_whitespace=True)
 
+    def validate_reason(self, value):
+        if not isinstance(self.initial_data.get("reason"), str):
+            raise serializers.ValidationError("Must be text.")
+        return value
+
 
 class HeartbeatSerializer(serializers.ModelSerializer):
     late = serializers.SerializerMethodField()

@@ -99,6 +99,21 @@ def _raise_alert(state: ProbeState, rule: AlertRule, result: ProbeResult) -> Non
     )
 
 
+DATA_PROBES = {"chains", "data_integrity", "risk_validation"}
+POSITION_PROBES = {"data_integrity", "risk_validation"}
+
+
+def _impact(probe: str) -> dict:
+    from ..selectors import trading_state
+
+    return {
+        "trading_halted": not trading_state()["trading_enabled"],
+        "data_affected": probe in DATA_PROBES,
+        "positions_affected": probe in POSITION_PROBES,
+        "details": f"Detected by the {probe} probe.",
+    }
+
+
 def _declare(rule: AlertRule, result: ProbeResult):
     from incidents.services import incident_declare
 
@@ -109,7 +124,7 @@ def _declare(rule: AlertRule, result: ProbeResult):
         "detected_by": f"probe:{result.probe}",
         "symptoms": f"{rule.critical_failures}+ failures of the {result.probe} probe within "
         f"{rule.critical_window_minutes} min. Latest: {result.message}",
-        "impact": {"probe": result.probe},
+        "impact": _impact(result.probe),
     }
     try:
         with transaction.atomic():
@@ -120,9 +135,8 @@ def _declare(rule: AlertRule, result: ProbeResult):
 
 
 def on_recovery(state: ProbeState, result: ProbeResult) -> None:
-    from incidents.services import incident_event_add
-
     from incidents.models import Incident
+    from incidents.services import incident_event_add
 
     incident = Incident.objects.open().filter(pk=state.incident_id).first()
     state.incident_id = None

@@ -28,8 +28,10 @@ def test_a_late_heartbeat_turns_red_and_an_incident_appears(transactional_db, pe
     assert "rgb(207, 34, 46)" in page.locator('[data-probe="heartbeats"] .pms-badge').evaluate(
         "el => getComputedStyle(el).color"
     )
-    page.goto(reverse("incidents:list"))
-    assert "Probe heartbeats failing" in page.content()
+    # the incident list: the dashboard's open incidents, and the incidents API the war room reads
+    page.wait_for_selector('#open-incidents li:has-text("Probe heartbeats failing")', timeout=15_000)
+    listed = json.loads(page.request.get("/api/v1/incidents/").text())["results"]
+    assert [(i["severity"], i["detected_by"]) for i in listed] == [("P2", "probe:heartbeats")]
 
 
 @pytest.mark.browser

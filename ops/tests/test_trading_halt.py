@@ -16,8 +16,15 @@ from ops.models import TradingChange
 HALT, RESUME, ENABLED = "/api/v1/ops/trading/halt", "/api/v1/ops/trading/resume", "/api/v1/ops/trading-enabled"
 
 
-def halt(api, who="oscar", reason="Broker feed sending duplicate fills", **headers):
-    return api[who].post(HALT, {"reason": reason}, format="json", **headers)
+@pytest.fixture
+def halt(django_capture_on_commit_callbacks):
+    """POST the halt as a real request would commit it (on_commit callbacks run)."""
+
+    def _halt(api, who="oscar", reason="Broker feed sending duplicate fills", **headers):
+        with django_capture_on_commit_callbacks(execute=True):
+            return api[who].post(HALT, {"reason": reason}, format="json", **headers)
+
+    return _halt
 
 
 def test_trading_is_enabled_until_someone_halts_it(api):
@@ -26,7 +33,7 @@ def test_trading_is_enabled_until_someone_halts_it(api):
 
 
 @pytest.mark.parametrize("who", ["oscar", "pam"])
-def test_ops_or_a_pm_halts_with_a_reason_audited_and_journaled(api, who, people):
+def test_ops_or_a_pm_halts_with_a_reason_audited_and_journaled(halt, api, who, people):
     response = halt(api, who)
     assert response.status_code == 201, response.content
     assert response.json()["enabled"] is False
@@ -37,7 +44,7 @@ def test_ops_or_a_pm_halts_with_a_reason_audited_and_journaled(api, who, people)
     assert entry.content == "Trading halted: Broker feed sending duplicate fills"
 
 
-def test_trading_enabled_says_false_at_once_after_a_halt(api):
+def test_trading_enabled_says_false_at_once_after_a_halt(halt, api):
     assert api["audrey"].get(ENABLED).json()["trading_enabled"] is True  # cached now
     halt(api)
     body = api["audrey"].get(ENABLED).json()
@@ -46,7 +53,7 @@ def test_trading_enabled_says_false_at_once_after_a_halt(api):
     assert body["since"] == TradingChange.objects.get().changed_at.isoformat()
 
 
-def test_trading_enabled_is_cached_hit_after_miss(api):
+def test_trading_enabled_is_cached_hit_after_miss(halt, api):
     first = api["audrey"].get(ENABLED)
     second = api["audrey"].get(ENABLED)
     assert (first["X-Cache"], second["X-Cache"]) == ("MISS", "HIT")
@@ -65,7 +72,7 @@ def test_halting_without_a_reason_is_400_and_changes_nothing(api, body):
     assert not Event.objects.filter(action="ops.trading.halted").exists()
 
 
-def test_halting_a_halted_book_is_a_conflict(api):
+def test_halting_a_halted_book_is_a_conflict(halt, api):
     halt(api)
     response = halt(api, reason="again")
     assert response.status_code == 409
@@ -73,7 +80,7 @@ def test_halting_a_halted_book_is_a_conflict(api):
     assert TradingChange.objects.count() == 1
 
 
-def test_a_retried_halt_with_an_idempotency_key_replays(api):
+def test_a_retried_halt_with_an_idempotency_key_replays(halt, api):
     first = halt(api, HTTP_IDEMPOTENCY_KEY="halt-1")
     again = halt(api, HTTP_IDEMPOTENCY_KEY="halt-1")
     assert (first.status_code, again.status_code) == (201, 201)
@@ -81,14 +88,14 @@ def test_a_retried_halt_with_an_idempotency_key_replays(api):
     assert TradingChange.objects.count() == 1
 
 
-def test_approvers_auditors_and_commanders_may_not_halt(api):
+def test_approvers_auditors_and_commanders_may_not_halt(halt, api):
     for who in ("alice", "audrey", "ivy", "nobody"):
         assert halt(api, who).status_code == 403
     assert halt(api, None).status_code == 401
     assert not TradingChange.objects.exists()
 
 
-def test_resume_needs_a_second_person(api, people):
+def test_resume_needs_a_second_person(halt, api, people, django_capture_on_commit_callbacks):
     halt(api)
     response = api["oscar"].post(RESUME, {"reason": "Feed fixed, fills reconciled"}, format="json")
     assert response.status_code == 202, response.content
@@ -97,7 +104,8 @@ def test_resume_needs_a_second_person(api, people):
     assert api["audrey"].get(ENABLED).json()["trading_enabled"] is False  # not yet
     with pytest.raises(Exception, match=r"(?i)own"):
         approval_approve(actor=people["oscar"], request_id=approval.pk)
-    approval_approve(actor=people["alice"], request_id=approval.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        approval_approve(actor=people["alice"], request_id=approval.pk)
     approval.refresh_from_db()
     assert approval.status == "executed", approval.failure_reason
     body = api["audrey"].get(ENABLED).json()
@@ -110,7 +118,7 @@ def test_resume_needs_a_second_person(api, people):
     assert (resumed.actor, resumed.payload["approval_id"]) == ("alice", approval.pk)
 
 
-def test_resuming_when_not_halted_or_twice_is_a_conflict(api):
+def test_resuming_when_not_halted_or_twice_is_a_conflict(halt, api):
     assert api["oscar"].post(RESUME, {"reason": "why not"}, format="json").status_code == 409
     halt(api)
     assert api["oscar"].post(RESUME, {"reason": "fixed"}, format="json").status_code == 202
@@ -119,13 +127,13 @@ def test_resuming_when_not_halted_or_twice_is_a_conflict(api):
     assert second.json()["error"] == "resume_pending"
 
 
-def test_resuming_without_a_reason_is_400(api):
+def test_resuming_without_a_reason_is_400(halt, api):
     halt(api)
     assert api["oscar"].post(RESUME, {}, format="json").status_code == 400
     assert not ApprovalRequest.objects.exists()
 
 
-def test_the_book_guard_refuses_opens_while_halted(api):
+def test_the_book_guard_refuses_opens_while_halted(halt, api):
     assert guards.refuse_when_halted in OPEN_GUARDS
     guards.refuse_when_halted()  # enabled: passes
     halt(api)
@@ -133,7 +141,7 @@ def test_the_book_guard_refuses_opens_while_halted(api):
         guards.refuse_when_halted()
 
 
-def test_the_switch_history_is_a_verified_chain(api, people):
+def test_the_switch_history_is_a_verified_chain(halt, api, people):
     from audit.chain import verify_chain
 
     halt(api)
@@ -141,3 +149,12 @@ def test_the_switch_history_is_a_verified_chain(api, people):
     assert (report.ok, report.rows) == (True, 1)
     history = api["audrey"].get("/api/v1/ops/trading/history").json()["results"]
     assert [h["enabled"] for h in history] == [False]
+
+
+def test_a_halt_goes_on_the_timeline_of_the_open_incident(halt, api, people):
+    from incidents.services import incident_declare
+
+    incident = incident_declare(actor=people["ivy"], title="Duplicate fills", severity="P1")
+    halt(api)
+    texts = list(incident.events.filter(kind="action").values_list("text", flat=True))
+    assert texts == ["Trading halted by oscar: Broker feed sending duplicate fills"]

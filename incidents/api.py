@@ -63,6 +63,7 @@ def _incident_response(incident: Incident, code: int = status.HTTP_200_OK) -> Re
 class IncidentListView(generics.ListAPIView):
     permission_classes = [RUN]
     serializer_class = IncidentSerializer
+    extra_query_params = ("status", "severity", "since", "until")  # validated by selectors.incidents_filtered
 
     def get_queryset(self):
         return (

@@ -12,8 +12,6 @@ from ..checks import Outcome
 from ..models import AlertRule, Level, ProbeResult, ProbeState, Status
 from . import alerting
 
-ACTOR = "system:probes"
-
 
 def _judge(outcome: Outcome, latency_ms: float, rule: AlertRule) -> tuple[str, str]:
     """(status, level) from the outcome and the rule's latency thresholds (CRITICAL is decided later)."""

@@ -16,6 +16,7 @@ from core.idempotency import idempotent
 
 from . import cache as ops_cache
 from . import selectors, services
+from .authentication import CachedTokenAuthentication
 from .models import HealthReport, Heartbeat, LeadershipChange, ProbeResult, ProbeState, Status, TradingChange
 from .probes import PROBES
 from .renderers import CSV_LIMIT, CSVRenderer
@@ -59,6 +60,7 @@ class ReadyView(APIView):
 class TradingEnabledView(APIView):
     """Polled by trading processes: cached, and right within a second of a halt or resume."""
 
+    authentication_classes = [CachedTokenAuthentication, *api_settings.DEFAULT_AUTHENTICATION_CLASSES[1:]]
     permission_classes = [Readers]
 
     @extend_schema(responses=TradingStateSerializer, summary="Is trading enabled?")

@@ -158,3 +158,21 @@ def test_a_halt_goes_on_the_timeline_of_the_open_incident(halt, api, people):
     halt(api)
     texts = list(incident.events.filter(kind="action").values_list("text", flat=True))
     assert texts == ["Trading halted by oscar: Broker feed sending duplicate fills"]
+
+
+def test_a_polling_client_costs_no_query_once_warm(api, django_assert_num_queries):
+    client = api["audrey"]
+    client.get(ENABLED)
+    with django_assert_num_queries(0):
+        response = client.get(ENABLED)
+    assert (response.status_code, response["X-Cache"]) == (200, "HIT")
+
+
+def test_a_revoked_token_stops_working_once_its_cache_entry_lapses(api, people):
+    from rest_framework.authtoken.models import Token
+
+    client = api["audrey"]
+    assert client.get(ENABLED).status_code == 200
+    Token.objects.filter(user=people["audrey"]).delete()
+    cache.clear()  # what OPS_TOKEN_CACHE_SECONDS passing does
+    assert client.get(ENABLED).status_code == 401

@@ -17,6 +17,8 @@ OPS_PROBE_STATE_TTL = env.int("OPS_PROBE_STATE_TTL", default=600)
 OPS_CELERY_READY_MAX_AGE = env.int("OPS_CELERY_READY_MAX_AGE", default=300)
 OPS_READY_CACHE_SECONDS = env.float("OPS_READY_CACHE_SECONDS", default=2.0)
 OPS_TRADING_CACHE_SECONDS = env.int("OPS_TRADING_CACHE_SECONDS", default=30)
+# trading-enabled remembers a polling client's token this long (a revoked token works that much longer).
+OPS_TOKEN_CACHE_SECONDS = env.int("OPS_TOKEN_CACHE_SECONDS", default=30)
 OPS_DISK_FAIL_FREE_PCT = env.float("OPS_DISK_FAIL_FREE_PCT", default=10.0)
 OPS_DISK_WARN_FREE_PCT = env.float("OPS_DISK_WARN_FREE_PCT", default=20.0)
 OPS_BACKUP_MAX_AGE_HOURS = env.float("OPS_BACKUP_MAX_AGE_HOURS", default=26.0)

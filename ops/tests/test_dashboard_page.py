@@ -60,3 +60,14 @@ def test_halting_from_the_page_without_a_reason_says_so(browser_client):
 def test_an_auditor_cannot_post_the_halt_form(browser_client):
     assert browser_client("audrey").post(reverse("ops:trading-halt"), {"reason": "x"}).status_code == 403
     assert not TradingChange.objects.exists()
+
+
+def test_todays_health_report_is_shown(browser_client, record):
+    from ops import services
+
+    record("database", "fail", "connection refused")
+    services.health_report_create(actor="system:reports")
+    html = browser_client("audrey").get(reverse("ops:dashboard")).content.decode()
+    assert 'id="health-report"' in html
+    assert "runbook database-troubleshooting" in html
+    assert ">FAIL<" in html

@@ -88,9 +88,8 @@ class Procedure:
 
     def open_incident(self) -> None:
         """The open incident, or a new one following the General Restore runbook."""
-        from incidents.services import incident_declare
-
         from incidents.models import Incident
+        from incidents.services import incident_declare
 
         self.incident = Incident.objects.open().order_by("-pk").first()
         if self.incident is None:

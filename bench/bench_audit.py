@@ -91,7 +91,7 @@ def _appends() -> dict:
         )
     figures = {}
     for writers in (1, 8):
-        plain = _rate(writers, _plain_writer, lambda i: (writers * 10_000_000 + i * 1_000_000,))
+        plain = _rate(writers, _plain_writer, lambda i, w=writers: (w * 10_000_000 + i * 1_000_000,))
         same = _rate(writers, _chained_writer, lambda i: ("benchbook",))
         spread = _rate(writers, _chained_writer, lambda i: (NAMESPACES[i % len(NAMESPACES)],))
         figures[f"{writers}_writers"] = {

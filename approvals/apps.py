@@ -7,6 +7,7 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self) -> None:
         from audit import registry
+        from core import roles
 
         registry.register(
             {
@@ -20,3 +21,6 @@ class ApprovalsConfig(AppConfig):
                 "approvals.policy.changed": "Approval policy changed",
             }
         )
+        viewing = ("approvals.view_approvalrequest", "approvals.view_approvaldecision", "approvals.view_approvalpolicy")
+        for role in roles.ALL_ROLES:
+            roles.grant(role, *viewing)

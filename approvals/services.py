@@ -187,3 +187,45 @@ def approvals_expire() -> int:
                 _audit("system:approvals", "approvals.request.expired", request)
                 count += 1
     return count
+
+
+def approval_policy_set(
+    *, actor, action: str, required_approvals: int, approver_roles: list[str], expiry_hours: int
+) -> ApprovalPolicy:
+    """Create or change an action's policy (admin); requests already open keep the policy they were made under."""
+    from core.roles import ALL_ROLES
+
+    unknown = sorted(set(approver_roles) - set(ALL_ROLES))
+    if unknown or not approver_roles:
+        raise Invalid(
+            f"Unknown or missing approver roles: {', '.join(unknown) or 'none given'}.",
+            fields={"approver_roles": [f"Use some of: {', '.join(ALL_ROLES)}."]},
+        )
+    if required_approvals < 1 or expiry_hours < 1:
+        raise Invalid("At least one approval and one hour.", fields={"required_approvals": ["At least 1."]})
+    with transaction.atomic():
+        policy, _ = ApprovalPolicy.objects.select_for_update().get_or_create(action=action)
+        before = {
+            "required_approvals": policy.required_approvals,
+            "approver_roles": policy.approver_roles,
+            "expiry_hours": policy.expiry_hours,
+        }
+        policy.required_approvals, policy.approver_roles = required_approvals, list(approver_roles)
+        policy.expiry_hours = expiry_hours
+        policy.save()
+        event_record(
+            actor=actor,
+            action="approvals.policy.changed",
+            subject_type="approvals.policy",
+            subject_id=policy.pk,
+            payload={
+                "action": action,
+                "before": before,
+                "after": {
+                    "required_approvals": required_approvals,
+                    "approver_roles": list(approver_roles),
+                    "expiry_hours": expiry_hours,
+                },
+            },
+        )
+    return policy

@@ -17,12 +17,14 @@ GENESIS = "0" * 64
 
 
 def normalize(value: Any, decimal_places: int | None = None) -> Any:
+    """A JSON-ready value whose text is the same on every Python and database."""
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             raise ValueError("naive datetime cannot be hashed")
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        # isoformat, not strftime: strftime's %Y does not zero-pad years below 1000 on every libc.
+        return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -41,6 +43,7 @@ def normalize(value: Any, decimal_places: int | None = None) -> Any:
 
 
 def dumps(content: dict) -> bytes:
+    """The canonical bytes of normalized content (see docs/hash-chain.md)."""
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 

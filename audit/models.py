@@ -125,7 +125,32 @@ class Event(ChainedModel):
             ),
             models.Index(fields=["actor", "id"], name="audit_event_actor_id"),
             models.Index(fields=["occurred_at", "id"], name="audit_event_occurred_id"),
+            models.Index(fields=["chain", "id"], name="audit_event_chain_id"),
         ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.subject_type}:{self.subject_id} by {self.actor}"
+
+
+class Checkpoint(models.Model):
+    """How far each chain has been verified: a cache the incremental verifier advances.
+
+    Not a record of fact (those are the chained rows), so it may be updated; the row at the
+    checkpoint is re-hashed on every incremental run, and full verification and published
+    digests do not trust it at all.
+    """
+
+    table = models.CharField(max_length=100)
+    chain = models.CharField(max_length=100)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS)
+    ok = models.BooleanField(default=True)
+    broken = models.JSONField(null=True, blank=True)
+    verified_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["table", "chain"], name="audit_checkpoint_table_chain")]
+        ordering = ["table", "chain"]
+
+    def __str__(self) -> str:
+        return f"{self.table} [{self.chain}] verified up to seq {self.seq}"

@@ -27,6 +27,7 @@ register(
     {
         "audit.digest.published": "Chain heads published outside the database",
         "audit.chains.verified": "Hash chains verified",
+        "audit.chain.broken": "A hash chain failed verification (first detection)",
         "auth.token.created": "API token created",
     }
 )

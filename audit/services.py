@@ -1,11 +1,15 @@
 """The one audit writer: every service records its events here, inside its own transaction."""
 
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from core import context
 
-from . import chain, registry
-from .models import Event
+from . import chain, digest, registry
+from .canonical import normalize
+from .chain import ChainReport
+from .models import Checkpoint, Event
 
 
 def actor_name(actor) -> str:
@@ -40,3 +44,77 @@ def event_record(
         request_id=ctx.request_id,
         client_ip=ctx.client_ip,
     )
+
+
+def chain_heads() -> list[dict]:
+    """{"table","chain","head_seq","head_hash"} per chain: what a backup records and a digest publishes."""
+    return chain.heads()
+
+
+def _recheck_checkpoint(model, name: str, point: Checkpoint) -> ChainReport:
+    """Verify from the checkpoint row itself: its hash must still be the one verified before."""
+    row = model.objects.filter(chain=name, seq=point.seq).values_list("id", "seq", "prev_hash", "hash").first()
+    report = ChainReport(table=point.table, chain=name, head_seq=point.seq - 1)
+    if row is None or row[3] != point.hash:
+        found = row[3] if row else "missing"
+        return chain.mark_broken(report, row or (None, point.seq), "hash", point.hash, found)
+    return chain.verify_chain(model, name, after=(point.seq - 1, row[2]))
+
+
+def _checkpoint_advance(point: Checkpoint, report: ChainReport, actor) -> None:
+    """Move the checkpoint to the verified head; record a chain's first detected break."""
+    newly_broken = point.ok and not report.ok
+    if report.ok:
+        point.seq, point.hash = report.head_seq, report.head_hash
+    point.ok, point.broken, point.verified_at = report.ok, report.broken, timezone.now()
+    point.save()
+    if newly_broken:
+        event_record(
+            actor=actor,
+            action="audit.chain.broken",
+            subject_type="chain",
+            subject_id=point.chain,
+            payload=report.broken,
+        )
+
+
+def _verify_incremental(model, name: str, actor) -> ChainReport:
+    table = model._meta.db_table
+    with transaction.atomic():
+        Checkpoint.objects.get_or_create(table=table, chain=name, defaults={"verified_at": timezone.now()})
+        point = Checkpoint.objects.select_for_update().get(table=table, chain=name)
+        report = _recheck_checkpoint(model, name, point) if point.seq else chain.verify_chain(model, name)
+        _checkpoint_advance(point, report, actor)
+    return report
+
+
+def chains_verify_incremental(*, actor="system:probes") -> list[ChainReport]:
+    """Verify only the rows after each chain's checkpoint (re-hashing the checkpoint row), then advance it.
+
+    Cheap enough to run every minute; full verification (`verify_all`) and digests do not trust checkpoints.
+    """
+    return [
+        _verify_incremental(model, name, actor) for model in chain.chained_models() for name in chain.chains_of(model)
+    ]
+
+
+def digest_publish(*, actor) -> dict:
+    """Publish the chain heads outside the database: a line in the digest file, and the webhook if set.
+
+    The event is appended after the heads are read, so the audit chain's published head is the
+    row before this publication's own event.
+    """
+    path = digest.digest_file()
+    published = {"published_at": normalize(timezone.now()), "heads": chain.heads()}
+    with transaction.atomic():
+        event_record(
+            actor=actor,
+            action="audit.digest.published",
+            subject_type="digest",
+            subject_id=path.name,
+            payload={"file": str(path), "heads": published["heads"], "webhook": bool(settings.DIGEST_WEBHOOK_URL)},
+        )
+        digest.append_line(path, published)
+    if settings.DIGEST_WEBHOOK_URL:
+        transaction.on_commit(lambda: digest.post_webhook(settings.DIGEST_WEBHOOK_URL, published))
+    return published

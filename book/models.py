@@ -1,1 +1,235 @@
-"""Models of the book app."""
+"""The position book: instruments, positions, prices, mark-to-market runs, the ledger, portfolio state.
+
+A position's recorded facts (instrument, direction, size, entry price, opened_at) never
+change and a position is never deleted: the database refuses it (`triggers.py`). Every
+open, close, mark and correction appends a hash-chained `LedgerEntry` holding the
+position's changing state after the event, so the book can be rebuilt at any moment.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from audit.models import AppendOnlyModel, ChainedModel
+
+PRICE = {"max_digits": 20, "decimal_places": 6}
+MONEY = {"max_digits": 24, "decimal_places": 2}
+LOTS = {"max_digits": 16, "decimal_places": 4}
+CENT = Decimal("0.01")
+
+
+class Direction(models.TextChoices):
+    LONG = "LONG", "Long"
+    SHORT = "SHORT", "Short"
+
+
+class PositionStatus(models.TextChoices):
+    OPEN = "OPEN", "Open"
+    CLOSED = "CLOSED", "Closed"
+
+
+class Instrument(models.Model):
+    symbol = models.CharField(max_length=40, unique=True, help_text="The key clients use, e.g. GOLD_MINI.")
+    name = models.CharField(max_length=200)
+    asset_class = models.CharField(max_length=40, blank=True)
+    currency = models.CharField(max_length=3)
+    point_value = models.DecimalField(max_digits=20, decimal_places=6, help_text="Money per point per lot.")
+    margin_per_lot = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["symbol"]
+        constraints = [
+            models.CheckConstraint(condition=Q(point_value__gt=0), name="book_instrument_point_value_positive"),
+            models.CheckConstraint(condition=Q(margin_per_lot__gte=0), name="book_instrument_margin_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.symbol
+
+
+class PositionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=PositionStatus.OPEN)
+
+    def closed(self):
+        return self.filter(status=PositionStatus.CLOSED)
+
+    def for_instrument(self, symbol: str):
+        return self.filter(instrument__symbol=symbol)
+
+
+class Position(models.Model):
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="positions")
+    direction = models.CharField(max_length=5, choices=Direction.choices)
+    size = models.DecimalField(**LOTS, help_text="Lots.")
+    entry_price = models.DecimalField(**PRICE)
+    stop_price = models.DecimalField(**PRICE, null=True, blank=True)
+    opened_at = models.DateTimeField()
+    opened_by = models.CharField(max_length=150)
+    status = models.CharField(max_length=6, choices=PositionStatus.choices, default=PositionStatus.OPEN)
+    exit_price = models.DecimalField(**PRICE, null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    realized_pnl = models.DecimalField(**MONEY, null=True, blank=True)
+    current_price = models.DecimalField(**PRICE, null=True, blank=True)
+    unrealized_pnl = models.DecimalField(**MONEY, null=True, blank=True)
+    marked_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrected_by",
+        help_text="The incorrect position this one replaces (compensating correction).",
+    )
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="book_position_size_positive"),
+            models.CheckConstraint(condition=Q(entry_price__gt=0), name="book_position_entry_positive"),
+            models.CheckConstraint(
+                condition=Q(stop_price__isnull=True) | Q(stop_price__gt=0), name="book_position_stop_positive"
+            ),
+            models.CheckConstraint(condition=Q(direction__in=Direction.values), name="book_position_direction_known"),
+            models.CheckConstraint(
+                condition=Q(status=PositionStatus.OPEN, exit_price__isnull=True)
+                | Q(
+                    status=PositionStatus.CLOSED, exit_price__gt=0, closed_at__isnull=False, realized_pnl__isnull=False
+                ),
+                name="book_position_closed_consistent",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "id"], name="book_position_status_id"),
+            models.Index(fields=["instrument", "status"], name="book_position_instr_status"),
+            models.Index(fields=["opened_at", "id"], name="book_position_opened_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.direction} {self.size} {self.instrument_id} @ {self.entry_price}"
+
+    @property
+    def sign(self) -> int:
+        return 1 if self.direction == Direction.LONG else -1
+
+    def pnl_at(self, price: Decimal, point_value: Decimal | None = None) -> Decimal:
+        """(price - entry) * size * point_value, negated for a short; to the cent."""
+        point_value = self.instrument.point_value if point_value is None else point_value
+        return ((price - self.entry_price) * self.size * point_value * self.sign).quantize(CENT)
+
+    def risk_amount(self) -> Decimal:
+        """|entry - stop| * size * point_value, to the cent; 0 without a stop."""
+        if self.stop_price is None:
+            return Decimal("0.00")
+        return (abs(self.entry_price - self.stop_price) * self.size * self.instrument.point_value).quantize(CENT)
+
+    def margin(self) -> Decimal:
+        return (self.size * self.instrument.margin_per_lot).quantize(CENT)
+
+
+class Price(AppendOnlyModel):
+    """An observed or overridden price; never edited, so the previous price always remains."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="prices")
+    price = models.DecimalField(**PRICE)
+    source = models.CharField(max_length=100)
+    as_of = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.CharField(max_length=150)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(price__gt=0), name="book_price_positive")]
+        indexes = [models.Index(fields=["instrument", "as_of", "id"], name="book_price_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_id} {self.price} ({self.source}, {self.as_of:%Y-%m-%d %H:%M})"
+
+
+class MtmRun(AppendOnlyModel):
+    """One mark-to-market run, kept: who, when, the prices used, and the approval for an override."""
+
+    ran_at = models.DateTimeField(db_index=True)
+    ran_by = models.CharField(max_length=150)
+    prices = models.JSONField(default=dict, help_text='{"GOLD_MINI": {"price": "71450", "price_id": 3}}')
+    positions_marked = models.PositiveIntegerField(default=0)
+    unrealized_pnl = models.DecimalField(**MONEY, default=Decimal("0"))
+    manual = models.BooleanField(default=False)
+    approval_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "MTM run"
+
+    def __str__(self) -> str:
+        return f"MTM #{self.pk} at {self.ran_at:%Y-%m-%d %H:%M} by {self.ran_by}"
+
+
+class LedgerKind(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSE = "close", "Close"
+    MARK = "mark", "Mark"
+    CORRECTION = "correction", "Correction"
+
+
+class LedgerEntry(ChainedModel):
+    """The position's changing state right after one event; the latest entry at or before T is its state at T."""
+
+    HASH_FIELDS = (
+        "kind",
+        "position",
+        "recorded_at",
+        "actor",
+        "status",
+        "price",
+        "unrealized_pnl",
+        "realized_pnl",
+        "related",
+    )
+    DEFAULT_CHAIN = "book"
+
+    kind = models.CharField(max_length=12, choices=LedgerKind.choices)
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="ledger")
+    recorded_at = models.DateTimeField()
+    actor = models.CharField(max_length=150)
+    status = models.CharField(max_length=6, choices=PositionStatus.choices)
+    price = models.DecimalField(**PRICE, null=True, blank=True, help_text="Mark or exit price.")
+    unrealized_pnl = models.DecimalField(**MONEY, null=True, blank=True)
+    realized_pnl = models.DecimalField(**MONEY, null=True, blank=True)
+    related = models.JSONField(default=dict, blank=True, help_text="Approval, MTM run, compensated position.")
+
+    class Meta(ChainedModel.Meta):
+        verbose_name_plural = "ledger entries"
+        indexes = [models.Index(fields=["position", "recorded_at", "id"], name="book_ledger_position_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.position_id} at {self.recorded_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PortfolioState(models.Model):
+    """The persisted portfolio state (seed 002), one row, updated with every open/close/correction/mark."""
+
+    closed_equity = models.DecimalField(**MONEY)
+    total_risk_amount = models.DecimalField(**MONEY, default=Decimal("0"))
+    margin_used = models.DecimalField(**MONEY, default=Decimal("0"))
+    open_positions = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="book_portfolio_state_singleton")]
+
+    def __str__(self) -> str:
+        return f"equity {self.closed_equity}, risk {self.total_risk_amount}, margin {self.margin_used}"
+
+    @property
+    def risk_pct(self) -> Decimal:
+        if not self.closed_equity:
+            return Decimal("0")
+        return (self.total_risk_amount / self.closed_equity * 100).quantize(Decimal("0.01"))
+
+
+def starting_equity() -> Decimal:
+    """Closed equity before any realized P&L (`BOOK_STARTING_EQUITY`)."""
+    return Decimal(str(settings.BOOK_STARTING_EQUITY))

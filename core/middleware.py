@@ -1,6 +1,9 @@
-"""Request context: an id per request (echoed as X-Request-ID) and the client IP."""
+"""Request context (an id per request, echoed as X-Request-ID, and the client IP) and the user's timezone."""
 
 import uuid
+import zoneinfo
+
+from django.utils import timezone
 
 from . import context
 
@@ -19,3 +22,29 @@ class RequestContextMiddleware:
             context.current.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class UserTimezoneMiddleware:
+    """Show moments in the browser's own timezone: `static/pms_ops/timezone.js` puts its IANA
+    name in the `pms_tz` cookie; an unknown or missing name falls back to TIME_ZONE."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        zone = _zone(request.COOKIES.get("pms_tz", ""))
+        if zone:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo | None:
+    if not name or len(name) > 64:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None

@@ -13,3 +13,4 @@ from .book import *  # noqa: F403
 from .incidents import *  # noqa: F403
 from .ops import *  # noqa: F403
 from .backups import *  # noqa: F403
+from .audit import *  # noqa: F403

@@ -1,0 +1,49 @@
+"""Audit fixtures: a small, varied trail written through the one audit writer."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from audit import registry
+from audit.services import event_record
+
+registry.register(
+    {
+        "audittest.thing.created": "test: a thing was created",
+        "audittest.thing.closed": "test: a thing was closed",
+        "audittestother.item.done": "test: another namespace",
+    }
+)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """clock.at(datetime): events recorded from now on carry that time."""
+
+    class Clock:
+        def at(self, moment: dt.datetime) -> None:
+            monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return Clock()
+
+
+@pytest.fixture
+def trail(people, clock):
+    """Eight events over three days by pam, audrey and the system, in two namespaces."""
+    day = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
+    rows = [
+        (people["pam"], "audittest.thing.created", "thing", "1", {"name": "Zürich €", "qty": 3}),
+        (people["pam"], "audittest.thing.closed", "thing", "1", {"reason": 'quote " and \\ backslash'}),
+        (people["audrey"], "audittest.thing.created", "thing", "2", {}),
+        ("probes", "audittestother.item.done", "item", "7", {"nested": {"b": [1, None, True], "a": "x"}}),
+        (people["pam"], "audittest.thing.created", "thing", "3", {}),
+        (people["audrey"], "audittest.thing.closed", "thing", "3", {}),
+        ("probes", "audittestother.item.done", "item", "8", {}),
+        (people["pam"], "audittest.thing.closed", "thing", "2", {}),
+    ]
+    events = []
+    for index, (actor, action, kind, pk, payload) in enumerate(rows):
+        clock.at(day + dt.timedelta(hours=9 * index))
+        events.append(event_record(actor=actor, action=action, subject_type=kind, subject_id=pk, payload=payload))
+    return events

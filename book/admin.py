@@ -1,0 +1,144 @@
+"""Admin of the book: browse everything; add instruments and upload prices through the services."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import path
+
+from audit.admin import AppendOnlyAdmin
+from core.errors import ServiceError
+
+from . import csv_prices, services
+from .models import Instrument, LedgerEntry, MtmRun, PortfolioState, Position, Price
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that only services write: viewable, never edited here."""
+
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    """Instruments are added here; never changed, as their point value prices every recorded P&L."""
+
+    list_display = ["symbol", "name", "asset_class", "currency", "point_value", "margin_per_lot"]
+    search_fields = ["symbol", "name"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        try:
+            created = services.instrument_create(
+                actor=request.user,
+                symbol=obj.symbol,
+                name=obj.name,
+                currency=obj.currency,
+                point_value=obj.point_value,
+                margin_per_lot=obj.margin_per_lot,
+                asset_class=obj.asset_class,
+            )
+        except ServiceError as exc:
+            raise ValidationError(exc.detail) from exc
+        obj.pk = created.pk
+
+
+@admin.register(Position)
+class PositionAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "instrument",
+        "direction",
+        "size",
+        "entry_price",
+        "status",
+        "current_price",
+        "unrealized_pnl",
+        "realized_pnl",
+        "opened_at",
+    ]
+    list_filter = ["status", "direction", "instrument"]
+    list_select_related = ["instrument"]
+    search_fields = ["=id", "instrument__symbol", "notes"]
+
+
+class PriceUpload(forms.Form):
+    file = forms.FileField(help_text="CSV with header instrument,price,source[,as_of] (as_of in ISO 8601).")
+
+
+@admin.register(Price)
+class PriceAdmin(AppendOnlyAdmin):
+    list_display = ["instrument", "price", "source", "as_of", "recorded_by", "recorded_at"]
+    list_filter = ["instrument", "source"]
+    list_select_related = ["instrument"]
+    change_list_template = "admin/book/price/change_list.html"
+
+    def get_urls(self):
+        upload = path("upload/", self.admin_site.admin_view(self.upload), name="book_price_upload")
+        return [upload, *super().get_urls()]
+
+    def upload(self, request):
+        if not request.user.has_perm("book.add_price"):
+            raise PermissionDenied
+        form = PriceUpload(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                rows = services.prices_record(actor=request.user, prices=csv_prices.parse(form.cleaned_data["file"]))
+            except ServiceError as exc:
+                form.add_error("file", f"{exc.detail} {_fields(exc)}".strip())
+            else:
+                messages.success(request, f"{len(rows)} prices recorded.")
+                return redirect("admin:book_price_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": "Upload prices (CSV)",
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/book/price/upload.html", context)
+
+
+def _fields(exc: ServiceError) -> str:
+    return "; ".join(f"{k}: {v[0] if isinstance(v, list) else v}" for k, v in exc.fields.items())
+
+
+@admin.register(MtmRun)
+class MtmRunAdmin(AppendOnlyAdmin):
+    list_display = ["id", "ran_at", "ran_by", "positions_marked", "unrealized_pnl", "manual", "approval_id"]
+    list_filter = ["manual"]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(AppendOnlyAdmin):
+    list_display = [
+        "seq",
+        "kind",
+        "position",
+        "status",
+        "price",
+        "unrealized_pnl",
+        "realized_pnl",
+        "recorded_at",
+        "actor",
+    ]
+    list_filter = ["kind"]
+    list_select_related = ["position"]
+
+
+@admin.register(PortfolioState)
+class PortfolioStateAdmin(ReadOnlyAdmin):
+    list_display = ["closed_equity", "total_risk_amount", "margin_used", "open_positions", "updated_at"]

@@ -1,0 +1,62 @@
+"""Forms of the book's pages; the services do the real validation and their errors land on these fields."""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from core.errors import ServiceError
+
+from .models import Direction, Instrument, PositionStatus
+
+
+class BookFilter(forms.Form):
+    status = forms.ChoiceField(choices=[("", "All"), *PositionStatus.choices], required=False)
+    instrument = forms.ModelChoiceField(
+        Instrument.objects.all(), required=False, to_field_name="symbol", empty_label="All"
+    )
+    as_of = forms.DateTimeField(
+        required=False,
+        label="As of",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Your local time; empty for now.",
+    )
+
+    def clean_as_of(self):
+        value = self.cleaned_data.get("as_of")
+        if value and value > timezone.now() + dt.timedelta(seconds=5):
+            raise forms.ValidationError("The book of the future is not written yet; choose a past moment.")
+        return value
+
+
+class FindPosition(forms.Form):
+    q = forms.CharField(label="Position id or instrument", max_length=40)
+
+
+class CorrectionForm(forms.Form):
+    instrument = forms.ModelChoiceField(Instrument.objects.all(), to_field_name="symbol")
+    direction = forms.ChoiceField(choices=Direction.choices)
+    size = forms.DecimalField(max_digits=16, decimal_places=4, help_text="Lots.")
+    entry_price = forms.DecimalField(max_digits=20, decimal_places=6)
+    stop_price = forms.DecimalField(max_digits=20, decimal_places=6, required=False)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="E.g. what the broker statement shows."
+    )
+
+    def correct(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "instrument": data["instrument"].symbol,
+            **{k: data[k] for k in ("direction", "size", "entry_price", "stop_price")},
+        }
+
+    def add_service_error(self, exc: ServiceError) -> None:
+        """Put a refused write's message on the fields it names, else on the form."""
+        placed = False
+        for name, messages in exc.fields.items():
+            field = name.split(".")[-1]
+            if field in self.fields:
+                self.add_error(field, messages if isinstance(messages, list) else [str(messages)])
+                placed = True
+        if not placed or exc.code == "conflict":
+            self.add_error(None, exc.detail)

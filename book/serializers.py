@@ -1,0 +1,142 @@
+"""Shapes of the book's REST API: requests (documented; the services validate) and responses."""
+
+from rest_framework import serializers
+
+from .models import Direction, Instrument, MtmRun, Position, Price
+
+NUMBER = serializers.DecimalField(max_digits=20, decimal_places=6, coerce_to_string=True)
+
+
+class InstrumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Instrument
+        fields = ["id", "symbol", "name", "asset_class", "currency", "point_value", "margin_per_lot"]
+
+
+class InstrumentIn(serializers.Serializer):
+    symbol = serializers.CharField(max_length=40)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    asset_class = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    currency = serializers.CharField(max_length=3)
+    point_value = serializers.DecimalField(max_digits=20, decimal_places=6)
+    margin_per_lot = serializers.DecimalField(max_digits=24, decimal_places=2)
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    instrument = serializers.CharField(source="instrument.symbol")
+    currency = serializers.CharField(source="instrument.currency")
+    corrects_id = serializers.IntegerField(allow_null=True)
+
+    class Meta:
+        model = Position
+        fields = [
+            "id",
+            "instrument",
+            "currency",
+            "direction",
+            "size",
+            "entry_price",
+            "stop_price",
+            "opened_at",
+            "opened_by",
+            "status",
+            "exit_price",
+            "closed_at",
+            "realized_pnl",
+            "current_price",
+            "unrealized_pnl",
+            "marked_at",
+            "notes",
+            "corrects_id",
+        ]
+
+
+class PositionOpenIn(serializers.Serializer):
+    instrument = serializers.CharField(help_text="Instrument symbol, e.g. GOLD_MINI.")
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    size = serializers.DecimalField(max_digits=16, decimal_places=4)
+    entry_price = serializers.DecimalField(max_digits=20, decimal_places=6)
+    stop_price = serializers.DecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class PositionCloseIn(serializers.Serializer):
+    exit_price = serializers.DecimalField(max_digits=20, decimal_places=6)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class PriceIn(serializers.Serializer):
+    instrument = serializers.CharField()
+    price = serializers.DecimalField(max_digits=20, decimal_places=6)
+    source = serializers.CharField(max_length=100)
+    as_of = serializers.DateTimeField(required=False, help_text="When the price was observed; default now.")
+
+
+class PricesIn(serializers.Serializer):
+    prices = PriceIn(many=True, help_text="Or send one price object as the whole body.")
+
+
+class PriceSerializer(serializers.ModelSerializer):
+    instrument = serializers.CharField(source="instrument.symbol")
+
+    class Meta:
+        model = Price
+        fields = ["id", "instrument", "price", "source", "as_of", "recorded_at", "recorded_by"]
+
+
+class MtmIn(serializers.Serializer):
+    manual_prices = serializers.DictField(
+        child=serializers.DecimalField(max_digits=20, decimal_places=6),
+        required=False,
+        help_text="Symbol → price. An override: needs reason and source, and four-eyes approval (202).",
+    )
+    reason = serializers.CharField(required=False, allow_blank=True)
+    source = serializers.CharField(required=False, allow_blank=True, help_text="Bloomberg, broker, exchange…")
+
+
+class MtmRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MtmRun
+        fields = ["id", "ran_at", "ran_by", "prices", "positions_marked", "unrealized_pnl", "manual", "approval_id"]
+
+
+class CorrectIn(serializers.Serializer):
+    instrument = serializers.CharField()
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    size = serializers.DecimalField(max_digits=16, decimal_places=4)
+    entry_price = serializers.DecimalField(max_digits=20, decimal_places=6)
+    stop_price = serializers.DecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
+
+
+class CorrectionIn(serializers.Serializer):
+    position_id = serializers.IntegerField()
+    reason = serializers.CharField()
+    correct = CorrectIn()
+
+
+class PendingApproval(serializers.Serializer):
+    approval_id = serializers.IntegerField()
+    status = serializers.CharField()
+    action = serializers.CharField()
+    preview = serializers.DictField(required=False)
+
+
+class StateSerializer(serializers.Serializer):
+    open_positions = serializers.IntegerField()
+    closed_equity = serializers.DecimalField(max_digits=24, decimal_places=2)
+    total_risk_amount = serializers.DecimalField(max_digits=24, decimal_places=2)
+    margin_used = serializers.DecimalField(max_digits=24, decimal_places=2)
+    risk_pct = serializers.DecimalField(max_digits=12, decimal_places=2)
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class RecoverySerializer(serializers.Serializer):
+    positions = serializers.ListField(child=serializers.DictField())
+    portfolio_state = StateSerializer()
+    build_ms = serializers.FloatField(help_text="How long building the snapshot took.")
+
+
+class HealthSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    positions = serializers.IntegerField()
+    risk_pct = serializers.FloatField()

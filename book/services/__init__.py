@@ -1,0 +1,18 @@
+"""The book's write path: every change is one of these keyword-only, atomic, audited functions."""
+
+from .corrections import correction_execute, correction_preview, correction_propose
+from .marks import mtm_run, price_override_execute, price_override_propose, prices_record
+from .positions import instrument_create, position_close, position_open
+
+__all__ = [
+    "correction_execute",
+    "correction_preview",
+    "correction_propose",
+    "instrument_create",
+    "mtm_run",
+    "position_close",
+    "position_open",
+    "price_override_execute",
+    "price_override_propose",
+    "prices_record",
+]

@@ -1,0 +1,213 @@
+"""Prices and mark-to-market: recorded prices, MTM runs, and manual overrides via four-eyes approval."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from approvals.services import approval_request_create
+from audit.services import actor_name, event_record
+from core.errors import Invalid
+from journal.services import journal_entry_add
+
+from .. import values
+from ..ledger import ledger_append_many
+from ..models import CENT, Instrument, LedgerKind, MtmRun, Position, Price
+from ..selectors import latest_price
+from ..state import state_apply_mark
+
+PRICE_OVERRIDE = "book.price_override"
+MAX_PRICES = 1000
+
+
+def prices_record(*, actor, prices: list[dict]) -> list[Price]:
+    """Record observed prices (each with its source and time); they never replace an earlier one."""
+    if not isinstance(prices, list) or not prices:
+        raise Invalid("Send at least one price.", fields={"prices": ["A non-empty list is required."]})
+    if len(prices) > MAX_PRICES:
+        raise Invalid(f"At most {MAX_PRICES} prices per request.", fields={"prices": ["Too many."]})
+    cleaned = [_clean_price(item, i) for i, item in enumerate(prices)]
+    now = timezone.now()
+    with transaction.atomic():
+        rows = Price.objects.bulk_create(
+            [Price(**item, recorded_at=now, recorded_by=actor_name(actor)) for item in cleaned]
+        )
+        event_record(
+            actor=actor,
+            action="book.prices.recorded",
+            subject_type="book.price",
+            payload={"count": len(rows), "prices": {p.instrument.symbol: p.price for p in rows}},
+        )
+    return rows
+
+
+def _clean_price(item, index: int) -> dict:
+    if not isinstance(item, dict):
+        raise Invalid(f"Price {index} must be an object.", fields={f"prices[{index}]": ["Not an object."]})
+    source = str(item.get("source") or "").strip()
+    if not source:
+        raise Invalid(f"Price {index} needs a source.", fields={"source": ["Say where the price comes from."]})
+    return {
+        "instrument": values.instrument(item.get("instrument")),
+        "price": values.positive_decimal("price", item.get("price")),
+        "source": source[:100],
+        "as_of": values.moment("as_of", item.get("as_of")),
+    }
+
+
+def mtm_run(*, actor, manual_prices: dict | None = None, reason: str = "", source: str = ""):
+    """Mark the book at the latest prices, or request an approved override for manual prices.
+
+    Returns the kept `MtmRun`, or the pending `ApprovalRequest` of a manual override.
+    """
+    if manual_prices:
+        return price_override_propose(actor=actor, manual_prices=manual_prices, reason=reason, source=source)
+    with transaction.atomic():
+        return _mark(actor=actor, overrides={}, approval_id=None)
+
+
+def clean_manual_prices(manual_prices) -> dict[str, Decimal]:
+    if not isinstance(manual_prices, dict) or not manual_prices:
+        raise Invalid(
+            "manual_prices must map instrument symbols to prices.",
+            fields={"manual_prices": ['E.g. {"GOLD_MINI": 71450}.']},
+        )
+    cleaned = {}
+    for symbol, price in manual_prices.items():
+        instrument = values.instrument(symbol, field="manual_prices")
+        cleaned[instrument.symbol] = values.positive_decimal(f"manual_prices.{symbol}", price)
+    return cleaned
+
+
+def price_override_propose(*, actor, manual_prices: dict, reason: str, source: str):
+    prices = clean_manual_prices(manual_prices)
+    if not str(reason or "").strip():
+        raise Invalid("A manual price is an override: give the reason.", fields={"reason": ["Say why."]})
+    if not str(source or "").strip():
+        raise Invalid("Say where the correct price comes from.", fields={"source": ["E.g. Bloomberg, broker."]})
+    previous = {symbol: _price_text(latest_price(symbol)) for symbol in prices}
+    payload = {
+        "manual_prices": {s: str(p) for s, p in prices.items()},
+        "previous": previous,
+        "source": str(source).strip()[:80],
+    }
+    return approval_request_create(
+        actor=actor,
+        action=PRICE_OVERRIDE,
+        payload=payload,
+        reason=reason,
+        subject_type="book.mtm",
+        subject_id=",".join(sorted(prices)),
+    )
+
+
+def _price_text(price: Price | None) -> str | None:
+    return str(price.price) if price else None
+
+
+def _prices_for(symbols, overrides: dict[str, Price]) -> dict[str, Price]:
+    found = {}
+    for symbol in symbols:
+        price = overrides.get(symbol) or latest_price(symbol)
+        if price is not None:
+            found[symbol] = price
+    return found
+
+
+def _mark(*, actor, overrides: dict[str, Price], approval_id: int | None) -> MtmRun:
+    """Mark every open position at its instrument's price; the run and one ledger entry each are kept."""
+    now = timezone.now()
+    positions = list(Position.objects.open().select_related("instrument").select_for_update(of=("self",)))
+    prices = _prices_for({p.instrument.symbol for p in positions}, overrides)
+    marked = [p for p in positions if p.instrument.symbol in prices]
+    for position in marked:
+        position.current_price = prices[position.instrument.symbol].price
+        position.unrealized_pnl = position.pnl_at(position.current_price)
+        position.marked_at = now
+    Position.objects.bulk_update(marked, ["current_price", "unrealized_pnl", "marked_at"], batch_size=2000)
+    run = MtmRun.objects.create(
+        ran_at=now,
+        ran_by=actor_name(actor),
+        manual=bool(overrides),
+        approval_id=approval_id,
+        positions_marked=len(marked),
+        unrealized_pnl=sum((p.unrealized_pnl for p in marked), Decimal("0")).quantize(CENT),
+        prices={s: {"price": str(p.price), "price_id": p.pk, "source": p.source} for s, p in prices.items()},
+    )
+    ledger_append_many(kind=LedgerKind.MARK, positions=marked, actor=actor, at=now, related={"mtm_run": run.pk})
+    state_apply_mark()
+    unpriced = sorted({p.instrument.symbol for p in positions} - set(prices))
+    event_record(
+        actor=actor,
+        action="book.mtm.ran",
+        subject_type="book.mtm_run",
+        subject_id=run.pk,
+        payload={
+            "positions_marked": run.positions_marked,
+            "prices": run.prices,
+            "unpriced": unpriced,
+            "approval": approval_id,
+        },
+    )
+    return run
+
+
+def price_override_execute(request, *, actor) -> dict:
+    """Executor of an approved override: the price, the run, and the `mtm` journal entry, at once."""
+    payload = request.payload
+    prices = clean_manual_prices(payload["manual_prices"])
+    now = timezone.now()
+    source = f"manual override: {payload.get('source', '')}".strip()[:100]
+    overrides = {
+        symbol: Price.objects.create(
+            instrument=Instrument.objects.get(symbol=symbol),
+            price=price,
+            source=source,
+            as_of=now,
+            recorded_at=now,
+            recorded_by=actor_name(request.requested_by),
+        )
+        for symbol, price in prices.items()
+    }
+    run = _mark(actor=actor, overrides=overrides, approval_id=request.pk)
+    lines = [
+        f"MTM corrected for {symbol}. Previous price: {payload['previous'].get(symbol) or 'none'}. "
+        f"Correct price: {price}. Source: {payload.get('source', '')}."
+        for symbol, price in prices.items()
+    ]
+    entry = journal_entry_add(
+        author=request.requested_by,
+        entry_type="mtm",
+        content="\n".join(
+            [
+                *lines,
+                f"Reason: {request.reason}",
+                f"Approved by {actor_name(actor)} (approval #{request.pk}), MTM run #{run.pk}.",
+            ]
+        ),
+        links=[("approval", request.pk)],
+        tags=["mtm", "price-override"],
+    )
+    return {"mtm_run_id": run.pk, "journal_entry_id": entry.pk, "positions_marked": run.positions_marked}
+
+
+def price_override_validate(payload: dict) -> None:
+    clean_manual_prices(payload.get("manual_prices"))
+
+
+def price_override_describe(payload: dict) -> dict:
+    prices = payload.get("manual_prices", {})
+    diff = [
+        {"field": f"{s} price", "wrong": payload.get("previous", {}).get(s) or "—", "right": p}
+        for s, p in prices.items()
+    ]
+    affected = Position.objects.open().filter(instrument__symbol__in=list(prices)).count()
+    return {
+        "summary": f"Override the mark of {', '.join(prices)} (source: {payload.get('source', '')}).",
+        "steps": [
+            "Record the manual price (the previous price is kept).",
+            f"Mark-to-market every open position ({affected} on these instruments) and keep the run.",
+            "Write a journal entry of type mtm with previous price, new price and source.",
+        ],
+        "diff": diff,
+    }

@@ -1,0 +1,156 @@
+"""Opening and closing positions, and adding instruments: the book's basic writes."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import actor_name, event_record
+from core.errors import Conflict, Invalid, NotFound
+
+from .. import guards, values
+from ..ledger import ledger_append
+from ..models import Instrument, LedgerKind, Position, PositionStatus
+from ..state import state_apply_close, state_apply_open
+
+
+def instrument_create(
+    *,
+    actor,
+    symbol: str,
+    name: str,
+    currency: str,
+    point_value,
+    margin_per_lot,
+    asset_class: str = "",
+) -> Instrument:
+    symbol = str(symbol or "").strip().upper()
+    if not symbol or len(symbol) > 40:
+        raise Invalid("symbol is required (at most 40 characters).", fields={"symbol": ["Give a symbol."]})
+    currency = str(currency or "").strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise Invalid(f"currency must be an ISO 4217 code, not {currency!r}.", fields={"currency": ["E.g. INR."]})
+    point_value = values.positive_decimal("point_value", point_value)
+    margin = values.positive_decimal("margin_per_lot", margin_per_lot, places=2, max_digits=24)
+    with transaction.atomic():
+        if Instrument.objects.filter(symbol=symbol).exists():
+            raise Conflict(f"Instrument {symbol} already exists.", fields={"symbol": ["Already exists."]})
+        instrument = Instrument.objects.create(
+            symbol=symbol,
+            name=str(name or symbol)[:200],
+            currency=currency,
+            point_value=point_value,
+            margin_per_lot=margin,
+            asset_class=str(asset_class or "")[:40],
+        )
+        event_record(
+            actor=actor,
+            action="book.instrument.created",
+            subject_type="book.instrument",
+            subject_id=instrument.pk,
+            payload={"symbol": symbol, "point_value": point_value, "margin_per_lot": margin, "currency": currency},
+        )
+    return instrument
+
+
+def clean_facts(facts: dict) -> dict:
+    """The recorded facts of a position to open, validated: instrument, direction, size, prices."""
+    return {
+        "instrument": values.instrument(facts.get("instrument")),
+        "direction": values.direction(facts.get("direction")),
+        "size": values.positive_decimal("size", facts.get("size"), places=4, max_digits=16),
+        "entry_price": values.positive_decimal("entry_price", facts.get("entry_price")),
+        "stop_price": values.positive_decimal("stop_price", facts.get("stop_price"), required=False),
+    }
+
+
+def position_open(*, actor, instrument, direction, size, entry_price, stop_price=None, notes: str = "") -> Position:
+    """Open a position after every registered guard (e.g. ops' trading halt) agreed."""
+    facts = clean_facts(
+        {
+            "instrument": instrument,
+            "direction": direction,
+            "size": size,
+            "entry_price": entry_price,
+            "stop_price": stop_price,
+        }
+    )
+    for guard in guards.OPEN_GUARDS:
+        guard()
+    with transaction.atomic():
+        return open_recorded(actor=actor, facts=facts, notes=notes)
+
+
+def open_recorded(
+    *, actor, facts: dict, notes: str = "", kind: str = LedgerKind.OPEN, related=None, corrects: Position | None = None
+) -> Position:
+    """Write an opened position with its ledger entry, state and audit (inside the caller's transaction)."""
+    now = timezone.now()
+    position = Position.objects.create(
+        **facts, opened_at=now, opened_by=actor_name(actor), notes=str(notes or "")[:2000], corrects=corrects
+    )
+    ledger_append(kind=kind, position=position, actor=actor, at=now, related=related)
+    state_apply_open(position)
+    event_record(
+        actor=actor,
+        action="book.position.opened",
+        subject_type="book.position",
+        subject_id=position.pk,
+        payload={**_facts_payload(position), "corrects": corrects.pk if corrects else None, **(related or {})},
+    )
+    return position
+
+
+def _facts_payload(position: Position) -> dict:
+    return {
+        "instrument": position.instrument.symbol,
+        "direction": position.direction,
+        "size": position.size,
+        "entry_price": position.entry_price,
+        "stop_price": position.stop_price,
+    }
+
+
+def locked_position(position_id) -> Position:
+    pk = values.position_id(position_id)
+    position = Position.objects.select_for_update().select_related("instrument").filter(pk=pk).first()
+    if position is None:
+        raise NotFound(f"Position {pk} does not exist.")
+    return position
+
+
+def position_close(*, actor, position_id, exit_price, notes: str = "") -> Position:
+    exit_price = values.positive_decimal("exit_price", exit_price)
+    with transaction.atomic():
+        position = locked_position(position_id)
+        return close_recorded(actor=actor, position=position, exit_price=exit_price, notes=notes)
+
+
+def close_recorded(
+    *, actor, position: Position, exit_price: Decimal, notes: str = "", kind: str = LedgerKind.CLOSE, related=None
+) -> Position:
+    """Close a locked position: realized P&L, ledger entry, state and audit (caller's transaction)."""
+    if position.status == PositionStatus.CLOSED:
+        raise Conflict(
+            f"Position {position.pk} is already closed (at {position.exit_price} on {position.closed_at:%Y-%m-%d}).",
+            extra={"status": position.status},
+        )
+    now = timezone.now()
+    position.status = PositionStatus.CLOSED
+    position.exit_price = exit_price
+    position.closed_at = now
+    position.realized_pnl = position.pnl_at(exit_price)
+    position.current_price, position.unrealized_pnl, position.marked_at = exit_price, Decimal("0.00"), now
+    if notes:
+        position.notes = f"{position.notes}\n{notes}".strip()[:4000]
+    position.save()
+    ledger_append(kind=kind, position=position, actor=actor, at=now, related=related)
+    state_apply_close(position)
+    event_record(
+        actor=actor,
+        action="book.position.closed",
+        subject_type="book.position",
+        subject_id=position.pk,
+        payload={"exit_price": exit_price, "realized_pnl": position.realized_pnl, "notes": notes, **(related or {})},
+    )
+    return position

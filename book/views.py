@@ -1,0 +1,113 @@
+"""Workflow pages of the book: the position book and the correction wizard (thin: services do the work)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from core.errors import ServiceError
+from core.roles import ALL_ROLES, PM, has_role
+
+from . import selectors, services
+from .forms import BookFilter, CorrectionForm, FindPosition
+from .models import Position
+from .services.corrections import correction_describe, facts_of
+
+PAGE_ROWS = 500
+
+
+def _require(request, *roles) -> None:
+    if not has_role(request.user, *roles):
+        raise PermissionDenied(f"This page needs one of the roles: {', '.join(roles)}.")
+
+
+@login_required
+def positions_page(request):
+    _require(request, *ALL_ROLES)
+    form = BookFilter(request.GET or None)
+    rows, as_of = [], None
+    if form.is_bound and not form.is_valid():
+        rows = []
+    else:
+        data = form.cleaned_data if form.is_bound else {}
+        as_of = data.get("as_of")
+        instrument = data.get("instrument")
+        qs = selectors.positions(
+            status=data.get("status") or None, instrument=instrument.symbol if instrument else None, as_of=as_of
+        )
+        rows = list(qs[:PAGE_ROWS])
+        rows = selectors.apply_as_of(rows) if as_of else rows
+    context = {
+        "title": "Position book",
+        "form": form,
+        "rows": rows,
+        "as_of": as_of,
+        "limit": PAGE_ROWS,
+        "totals": selectors.totals(rows),
+        "state": selectors.portfolio_state(),
+        "currency": _currency(rows),
+    }
+    return render(request, "book/positions.html", context)
+
+
+def _currency(rows) -> str:
+    from django.conf import settings
+
+    currencies = {p.instrument.currency for p in rows}
+    return currencies.pop() if len(currencies) == 1 else settings.BOOK_CURRENCY
+
+
+@login_required
+def correction_wizard(request):
+    """Find the position, enter the correct values and the reason, preview the three steps, submit."""
+    _require(request, PM)
+    finder = FindPosition(request.GET or None)
+    position, matches = _found(finder)
+    if position is None:
+        return render(
+            request, "book/correction_find.html", {"title": "Correct a position", "finder": finder, "matches": matches}
+        )
+    if request.method != "POST":
+        form = CorrectionForm(initial={**facts_of(position), "reason": ""})
+        return _wizard(request, position, form)
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        return _wizard(request, position, form)
+    try:
+        if request.POST.get("step") != "submit":
+            payload = services.correction_preview(position_id=position.pk, correct=form.correct())
+            if not form.cleaned_data["reason"].strip():
+                form.add_error("reason", "Say why the position is wrong.")
+                return _wizard(request, position, form)
+            return _wizard(request, position, form, preview=correction_describe(payload))
+        approval = services.correction_propose(
+            actor=request.user, position_id=position.pk, reason=form.cleaned_data["reason"], correct=form.correct()
+        )
+    except ServiceError as exc:
+        form.add_service_error(exc)
+        return _wizard(request, position, form)
+    messages.success(
+        request, f"Correction sent for approval (request #{approval.pk}). A second person must approve it."
+    )
+    return redirect(reverse("approvals:detail", args=[approval.pk]))
+
+
+def _found(finder: FindPosition) -> tuple[Position | None, list[Position]]:
+    if not finder.is_valid():
+        return None, []
+    q = finder.cleaned_data["q"].strip()
+    if q.isdigit():
+        position = Position.objects.select_related("instrument").filter(pk=int(q)).first()
+        if position is None:
+            finder.add_error("q", f"No position {q}.")
+        return position, []
+    matches = list(Position.objects.open().for_instrument(q.upper()).select_related("instrument").order_by("-pk")[:50])
+    if not matches:
+        finder.add_error("q", f"No open position on {q.upper()}.")
+    return None, matches
+
+
+def _wizard(request, position: Position, form: CorrectionForm, preview: dict | None = None):
+    context = {"title": f"Correct position {position.pk}", "position": position, "form": form, "preview": preview}
+    return render(request, "book/correction_wizard.html", context, status=400 if form.errors else 200)

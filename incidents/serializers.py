@@ -1,0 +1,201 @@
+"""DRF serializers of incidents: shapes only; every rule lives in the services."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import ChecklistItem, Incident, Kind, PostMortem, Runbook, RunbookVersion, TimelineEvent
+
+API_KINDS = (Kind.NOTE, Kind.ACTION, Kind.COMMS, Kind.PROBE)
+
+
+class TickSerializer(serializers.Serializer):
+    ticked = serializers.BooleanField(default=True)
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChecklistItem
+        fields = ["position", "section", "text", "ticked_at", "ticked_by"]
+        read_only_fields = fields
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    runbook = serializers.SerializerMethodField()
+    roles = serializers.SerializerMethodField()
+    recovery_time_seconds = serializers.SerializerMethodField()
+    allowed_next = serializers.SerializerMethodField()
+    checklist = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "title",
+            "severity",
+            "status",
+            "version",
+            "allowed_next",
+            "runbook",
+            "roles",
+            "detected_by",
+            "impact",
+            "symptoms",
+            "root_cause",
+            "recovery_actions",
+            "recovery_time_seconds",
+            "recovery_time_override",
+            "recovery_time_reason",
+            "data_loss",
+            "data_loss_details",
+            "prevention",
+            "declared_by",
+            "declared_at",
+            "acknowledged_at",
+            "mitigated_at",
+            "resolved_at",
+            "closed_at",
+            "escalation_level",
+            "journal_entry_id",
+            "checklist",
+        ]
+        read_only_fields = fields
+
+    def get_runbook(self, incident: Incident) -> dict | None:
+        version = incident.runbook_version
+        return {"slug": version.runbook.slug, "version": version.number} if version else None
+
+    def get_roles(self, incident: Incident) -> dict[str, str]:
+        return {role.role: role.user.get_username() for role in incident.roles.all()}
+
+    def get_recovery_time_seconds(self, incident: Incident) -> float | None:
+        value = incident.recovery_time()
+        return value.total_seconds() if value is not None else None
+
+    def get_allowed_next(self, incident: Incident) -> list[str]:
+        return list(incident.allowed_next())
+
+    @extend_schema_field(ChecklistItemSerializer(many=True))
+    def get_checklist(self, incident: Incident) -> list:
+        return ChecklistItemSerializer(incident.checklist.all(), many=True).data
+
+
+class ImpactSerializer(serializers.Serializer):
+    trading_halted = serializers.BooleanField(required=False)
+    positions_affected = serializers.BooleanField(required=False)
+    data_affected = serializers.BooleanField(required=False)
+    details = serializers.CharField(required=False, allow_blank=True)
+
+
+class IncidentCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    severity = serializers.CharField()
+    detected_by = serializers.CharField(required=False, allow_blank=True, default="")
+    runbook = serializers.CharField(required=False, allow_blank=True, default="")
+    symptoms = serializers.CharField(required=False, allow_blank=True, default="")
+    impact = ImpactSerializer(required=False, allow_null=True, default=None)
+
+
+class IncidentPatchSerializer(serializers.Serializer):
+    """Only these fields may change; `version` is the one the client read (optional, 409 when stale)."""
+
+    version = serializers.IntegerField(required=False, min_value=1)
+    title = serializers.CharField(required=False, max_length=200)
+    severity = serializers.CharField(required=False)
+    detected_by = serializers.CharField(required=False, allow_blank=True)
+    runbook = serializers.CharField(required=False)
+    impact = ImpactSerializer(required=False)
+    symptoms = serializers.CharField(required=False, allow_blank=True)
+    root_cause = serializers.CharField(required=False, allow_blank=True)
+    recovery_actions = serializers.CharField(required=False, allow_blank=True)
+    recovery_time_override = serializers.DurationField(required=False, allow_null=True)
+    recovery_time_reason = serializers.CharField(required=False, allow_blank=True)
+    data_loss = serializers.BooleanField(required=False)
+    data_loss_details = serializers.CharField(required=False, allow_blank=True)
+    prevention = serializers.CharField(required=False, allow_blank=True)
+
+
+class StatusSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class RoleSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    user = serializers.CharField(help_text="Username.")
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class RoleAssignmentSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    user = serializers.CharField(source="user.username")
+    assigned_at = serializers.DateTimeField()
+
+
+class TimelineEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TimelineEvent
+        fields = ["id", "seq", "kind", "text", "author", "occurred_at", "recorded_at", "data", "prev_hash", "hash"]
+        read_only_fields = fields
+
+
+class TimelineCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=API_KINDS, default=Kind.NOTE)
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class ActionItemSerializer(serializers.Serializer):
+    description = serializers.CharField()
+    owner = serializers.CharField(help_text="Username of the owner.")
+    due_date = serializers.DateField()
+
+
+class PostMortemSerializer(serializers.ModelSerializer):
+    action_items = ActionItemSerializer(many=True, required=False)
+
+    class Meta:
+        model = PostMortem
+        fields = [
+            "root_cause_analysis",
+            "prevention_measures",
+            "communication_review",
+            "action_items",
+            "updated_at",
+            "updated_by",
+        ]
+        read_only_fields = ["updated_at", "updated_by"]
+        extra_kwargs = {
+            "root_cause_analysis": {"required": False, "allow_blank": True},
+            "prevention_measures": {"required": False, "allow_blank": True},
+            "communication_review": {"required": False, "allow_blank": True},
+        }
+
+
+class RunbookVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RunbookVersion
+        fields = [
+            "number",
+            "recognition",
+            "diagnostic_steps",
+            "recovery_actions",
+            "verification",
+            "escalate_if",
+            "created_at",
+            "created_by",
+        ]
+
+
+class RunbookSerializer(serializers.ModelSerializer):
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Runbook
+        fields = ["slug", "title", "source", "current"]
+
+    @extend_schema_field(RunbookVersionSerializer)
+    def get_current(self, runbook: Runbook) -> dict:
+        versions = getattr(runbook, "latest", None)
+        version = versions[0] if versions else runbook.current
+        return RunbookVersionSerializer(version).data

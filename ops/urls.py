@@ -1,3 +1,15 @@
-"""Workflow pages of ops (mounted at the site root)."""
+"""Workflow pages of ops (mounted at the site root) and the Prometheus endpoint."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+app_name = "ops"
+
+urlpatterns = [
+    path("metrics", views.MetricsView.as_view(), name="metrics"),
+    path("ops/", views.dashboard_page, name="dashboard"),
+    path("ops/panel", views.dashboard_panel, name="dashboard-panel"),
+    path("ops/trading/halt", views.trading_halt, name="trading-halt"),
+    path("ops/trading/resume", views.trading_resume, name="trading-resume"),
+]

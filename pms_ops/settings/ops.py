@@ -1,1 +1,66 @@
-"""Settings of the ops app (from the environment)."""
+"""Settings of the ops app (from the environment): probe schedule, thresholds, caching, metrics access."""
+
+from celery.schedules import crontab
+
+from .api import SPECTACULAR_SETTINGS
+from .base import MIDDLEWARE
+from .env import env
+from .tasks import CELERY_BEAT_SCHEDULE
+
+# A probe that takes longer is recorded as `fail` with the timeout (seconds).
+OPS_PROBE_TIME_LIMIT = env.float("OPS_PROBE_TIME_LIMIT", default=20.0)
+OPS_CELERY_PROBE_TIMEOUT = env.float("OPS_CELERY_PROBE_TIMEOUT", default=5.0)
+OPS_PROBE_RETENTION_DAYS = env.int("OPS_PROBE_RETENTION_DAYS", default=90)
+# How long the cached state of a probe survives without a new run (readiness falls back to the DB).
+OPS_PROBE_STATE_TTL = env.int("OPS_PROBE_STATE_TTL", default=600)
+# /api/v1/ready calls celery "stale" when its probe has not run for this long (seconds).
+OPS_CELERY_READY_MAX_AGE = env.int("OPS_CELERY_READY_MAX_AGE", default=300)
+OPS_READY_CACHE_SECONDS = env.float("OPS_READY_CACHE_SECONDS", default=2.0)
+OPS_TRADING_CACHE_SECONDS = env.int("OPS_TRADING_CACHE_SECONDS", default=30)
+# trading-enabled remembers a polling client's token this long (a revoked token works that much longer).
+OPS_TOKEN_CACHE_SECONDS = env.int("OPS_TOKEN_CACHE_SECONDS", default=30)
+OPS_DISK_FAIL_FREE_PCT = env.float("OPS_DISK_FAIL_FREE_PCT", default=10.0)
+OPS_DISK_WARN_FREE_PCT = env.float("OPS_DISK_WARN_FREE_PCT", default=20.0)
+OPS_BACKUP_MAX_AGE_HOURS = env.float("OPS_BACKUP_MAX_AGE_HOURS", default=26.0)
+OPS_RISK_TOLERANCE = env.float("OPS_RISK_TOLERANCE", default=0.01)
+# Runbook 3's pass marks.
+OPS_REPORT_RESPONSE_MS = env.float("OPS_REPORT_RESPONSE_MS", default=100.0)
+OPS_REPORT_ERROR_RATE_PCT = env.float("OPS_REPORT_ERROR_RATE_PCT", default=1.0)
+OPS_REPORT_CACHE_HIT_PCT = env.float("OPS_REPORT_CACHE_HIT_PCT", default=40.0)
+# /metrics: open to these client addresses (a Prometheus scraper beside the app); from anywhere
+# else it needs an Ops token.
+OPS_METRICS_ALLOWED_IPS = env.list("OPS_METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+
+# Probe intervals (seconds); Ops changes them later in the admin (django-celery-beat).
+OPS_PROBE_INTERVALS = {
+    "database": 60,
+    "redis": 60,
+    "celery": 60,
+    "disk": 300,
+    "backup_freshness": 600,
+    "chains": 60,
+    "data_integrity": 300,
+    "risk_validation": 60,
+    "heartbeats": 30,
+}
+_interval = env.int("OPS_PROBE_INTERVAL_SECONDS", default=0)  # one interval for all (tests, demos)
+for _name, _seconds in OPS_PROBE_INTERVALS.items():
+    CELERY_BEAT_SCHEDULE[f"ops.probe.{_name}"] = {
+        "task": "ops.probe_run",
+        "schedule": float(_interval or _seconds),
+        "args": [_name],
+        "options": {"expires": float(_interval or _seconds)},
+    }
+CELERY_BEAT_SCHEDULE["ops.health_report"] = {"task": "ops.health_report", "schedule": crontab(hour=8, minute=0)}
+CELERY_BEAT_SCHEDULE["ops.probe_results_prune"] = {
+    "task": "ops.probe_results_prune",
+    "schedule": crontab(hour=3, minute=30),
+}
+
+# First, so that its latency histogram covers the whole request.
+MIDDLEWARE.insert(0, "ops.metrics.MetricsMiddleware")
+
+# Distinct OpenAPI enum names for the probe status and the readiness status.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {"ProbeStatusEnum": "ops.models.Status", "ReadinessStatusEnum": ["ready", "not_ready"]}
+)

@@ -1,0 +1,82 @@
+"""Admin of ops: alert rules and heartbeats are edited here (through services); the rest is read-only."""
+
+from django.contrib import admin
+
+from audit.admin import AppendOnlyAdmin
+
+from . import services
+from .models import AlertRule, HealthReport, Heartbeat, LeadershipChange, ProbeResult, ProbeState, TradingChange
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AlertRule)
+class AlertRuleAdmin(admin.ModelAdmin):
+    list_display = [
+        "probe",
+        "enabled",
+        "critical_failures",
+        "critical_window_minutes",
+        "warning_latency_ms",
+        "info_latency_ms",
+        "severity",
+        "runbook",
+    ]
+    list_editable = ["enabled"]
+
+    def save_model(self, request, obj, form, change):
+        services.alert_rule_save(actor=request.user, rule=obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["name", "enabled", "period_seconds", "grace_seconds", "last_seen_at", "last_status", "leader"]
+    readonly_fields = ["last_seen_at", "last_status", "last_instance", "leader", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        services.heartbeat_save(actor=request.user, heartbeat=obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ProbeResult)
+class ProbeResultAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "probe", "status", "level", "latency_ms", "message"]
+    list_filter = ["probe", "status", "level"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ProbeState)
+class ProbeStateAdmin(ReadOnlyAdmin):
+    list_display = ["probe", "status", "latency_ms", "last_run_at", "last_ok_at", "incident_id", "message"]
+
+
+@admin.register(HealthReport)
+class HealthReportAdmin(ReadOnlyAdmin):
+    list_display = ["date", "passed", "created_at"]
+
+
+@admin.register(LeadershipChange)
+class LeadershipChangeAdmin(AppendOnlyAdmin):
+    list_display = ["changed_at", "heartbeat", "previous_leader", "new_leader"]
+    list_select_related = ["heartbeat"]
+
+
+@admin.register(TradingChange)
+class TradingChangeAdmin(AppendOnlyAdmin):
+    list_display = ["seq", "changed_at", "enabled", "actor", "reason", "approval_id"]

@@ -1,0 +1,105 @@
+"""DRF serializers of ops (read shapes, and the strict request bodies)."""
+
+from rest_framework import serializers
+
+from .models import HealthReport, Heartbeat, LeadershipChange, ProbeResult, ProbeState, TradingChange
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses keys it does not know: a typo in a body is a 400, not silently ignored."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
+        return super().to_internal_value(data)
+
+
+class HeartbeatPingSerializer(StrictSerializer):
+    status = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    leader = serializers.BooleanField(required=False, allow_null=True, default=None)
+    instance = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate_leader(self, value):
+        raw = self.initial_data.get("leader")
+        if raw is not None and not isinstance(raw, bool):
+            raise serializers.ValidationError("Must be true or false (a JSON boolean).")
+        return value
+
+
+class ReasonSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=2000, trim_whitespace=True)
+
+    def validate_reason(self, value):
+        if not isinstance(self.initial_data.get("reason"), str):
+            raise serializers.ValidationError("Must be text.")
+        return value
+
+
+class HeartbeatSerializer(serializers.ModelSerializer):
+    late = serializers.SerializerMethodField()
+    due_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Heartbeat
+        fields = [
+            "name",
+            "description",
+            "period_seconds",
+            "grace_seconds",
+            "enabled",
+            "last_seen_at",
+            "last_status",
+            "last_instance",
+            "leader",
+            "late",
+            "due_at",
+        ]
+
+    def get_late(self, obj) -> bool:
+        return obj.is_late()
+
+    def get_due_at(self, obj) -> str:
+        return obj.due_at().isoformat()
+
+
+class LeadershipChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LeadershipChange
+        fields = ["id", "previous_leader", "new_leader", "changed_at"]
+
+
+class TradingChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TradingChange
+        fields = ["id", "seq", "enabled", "reason", "actor", "changed_at", "approval_id", "hash"]
+
+
+class TradingStateSerializer(serializers.Serializer):
+    trading_enabled = serializers.BooleanField()
+    since = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+
+
+class ProbeResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProbeResult
+        fields = ["id", "probe", "status", "level", "latency_ms", "message", "details", "created_at"]
+
+
+class ProbeStateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProbeState
+        fields = ["probe", "status", "latency_ms", "message", "last_run_at", "last_ok_at", "incident_id"]
+
+
+class HealthReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HealthReport
+        fields = ["id", "date", "passed", "checks", "text", "created_at"]
+
+
+class ReadySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["ready", "not_ready"])
+    checks = serializers.DictField(child=serializers.CharField())

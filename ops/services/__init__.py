@@ -1,0 +1,20 @@
+"""The write path of ops: keyword-only services, each one atomic and audited."""
+
+from .config import alert_rule_save, heartbeat_save
+from .heartbeats import heartbeat_ping
+from .probes import probe_result_record, probe_results_prune
+from .reports import health_report_create
+from .trading import trading_halt, trading_resume_execute, trading_resume_request, trading_resume_validate
+
+__all__ = [
+    "alert_rule_save",
+    "health_report_create",
+    "heartbeat_ping",
+    "heartbeat_save",
+    "probe_result_record",
+    "probe_results_prune",
+    "trading_halt",
+    "trading_resume_execute",
+    "trading_resume_request",
+    "trading_resume_validate",
+]

@@ -1,0 +1,131 @@
+"""The trading kill switch (seed 003 "Emergency Stop Trading").
+
+Halting is the one emergency action one person may take alone (DESIGN.md principle 4);
+resuming goes through a four-eyes approval whose executor appends the resume. Both
+flips are serialized on the switch's chain lock, audited, journaled, put on the timeline
+of every open incident, and drop the cached state when the transaction commits.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from approvals.models import ApprovalRequest
+from approvals.services import approval_request_create
+from audit import chain
+from audit.services import actor_name, event_record
+from core.errors import Conflict, Invalid
+from journal.services import journal_entry_add
+
+from .. import cache as ops_cache
+from ..models import TradingChange
+
+RESUME_ACTION = "ops.trading_resume"
+
+
+def _current() -> TradingChange | None:
+    return TradingChange.objects.filter(chain=TradingChange.DEFAULT_CHAIN).order_by("-seq").first()
+
+
+def _clean_reason(reason) -> str:
+    if not isinstance(reason, str) or not reason.strip():
+        raise Invalid("A reason is required.", fields={"reason": ["Say why trading is halted or resumed."]})
+    return reason.strip()
+
+
+def _on_open_incidents(actor, text: str) -> None:
+    from incidents.services import incident_event_add
+
+    from incidents.models import Incident
+
+    for incident in Incident.objects.open().order_by("pk"):
+        incident_event_add(actor=actor, incident=incident, kind="action", text=text)
+
+
+def _flip(*, actor, enabled: bool, reason: str, approval_id: int | None = None) -> TradingChange:
+    change = chain.append(
+        TradingChange,
+        enabled=enabled,
+        reason=reason,
+        actor=actor_name(actor),
+        changed_at=timezone.now(),
+        approval_id=approval_id,
+    )
+    verb = "resumed" if enabled else "halted"
+    event_record(
+        actor=actor,
+        action=f"ops.trading.{verb}",
+        subject_type="ops.trading",
+        subject_id=change.pk,
+        payload={"reason": reason, "approval_id": approval_id, "hash": change.hash},
+    )
+    journal_entry_add(author=actor, entry_type="decision", content=f"Trading {verb}: {reason}", tags=["trading"])
+    _on_open_incidents(actor, f"Trading {verb} by {actor_name(actor)}: {reason}")
+    transaction.on_commit(lambda: ops_cache.forget(ops_cache.TRADING_KEY))
+    return change
+
+
+def trading_halt(*, actor, reason: str) -> TradingChange:
+    """Stop trading at once. Halting a halted book is a conflict naming the standing halt."""
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        chain.lock_chain(TradingChange, TradingChange.DEFAULT_CHAIN)
+        current = _current()
+        if current is not None and not current.enabled:
+            raise Conflict(
+                f"Trading is already halted since {current.changed_at.isoformat()} by {current.actor}: "
+                f"{current.reason}",
+                code="trading_halted",
+            )
+        return _flip(actor=actor, enabled=False, reason=reason)
+
+
+def _pending_resume() -> ApprovalRequest | None:
+    return ApprovalRequest.objects.pending().filter(action=RESUME_ACTION).order_by("-pk").first()
+
+
+def trading_resume_request(*, actor, reason: str) -> ApprovalRequest:
+    """Ask for trading to resume; it resumes when a second person approves."""
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        chain.lock_chain(TradingChange, TradingChange.DEFAULT_CHAIN)
+        current = _current()
+        if current is None or current.enabled:
+            raise Conflict("Trading is not halted; there is nothing to resume.", code="trading_enabled")
+        pending = _pending_resume()
+        if pending is not None:
+            raise Conflict(
+                f"Approval request {pending.pk} to resume trading is already waiting.",
+                code="resume_pending",
+                extra={"approval_id": pending.pk},
+            )
+        return approval_request_create(
+            actor=actor,
+            action=RESUME_ACTION,
+            payload={"halt_seq": current.seq},
+            reason=reason,
+            subject_type="ops.trading",
+            subject_id=current.pk,
+        )
+
+
+def trading_resume_validate(payload: dict) -> None:
+    if not isinstance(payload, dict) or not isinstance(payload.get("halt_seq"), int):
+        raise Invalid("payload.halt_seq (the halt being lifted) is required.", fields={"halt_seq": ["Required."]})
+
+
+def trading_resume_execute(request: ApprovalRequest, *, actor) -> dict:
+    """approvals' executor: resume, provided the halt being lifted is still the standing one."""
+    chain.lock_chain(TradingChange, TradingChange.DEFAULT_CHAIN)
+    current = _current()
+    if current is None or current.enabled or current.seq != request.payload.get("halt_seq"):
+        raise Conflict("Trading state changed since the request; the halt it lifts is no longer standing.")
+    change = _flip(actor=actor, enabled=True, reason=request.reason, approval_id=request.pk)
+    return {"trading_change_id": change.pk, "resumed_at": change.changed_at.isoformat()}
+
+
+def trading_resume_describe(payload: dict) -> dict:
+    """What the approver sees: the halt this request lifts."""
+    halt = TradingChange.objects.filter(chain=TradingChange.DEFAULT_CHAIN, seq=payload.get("halt_seq")).first()
+    if halt is None:
+        return {"halt": None}
+    return {"halt": {"since": halt.changed_at.isoformat(), "by": halt.actor, "reason": halt.reason}}

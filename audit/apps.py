@@ -9,7 +9,12 @@ class AuditConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
+        from core import roles
+
         from .triggers import ensure_all_triggers, register_sqlite_function
+
+        for role in (roles.AUDITOR, roles.OPS):
+            roles.grant(role, "audit.view_event", "audit.view_checkpoint")
 
         connection_created.connect(register_sqlite_function, dispatch_uid="audit.sqlite_function")
 

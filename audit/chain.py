@@ -138,23 +138,23 @@ def verify_chain(
     The report's head is the last row that verified; `broken` names the first bad link.
     """
     report = ChainReport(table=model._meta.db_table, chain=chain)
-    seq, prev = after if after else (0, GENESIS)
-    report.head_seq, report.head_hash = seq, prev
+    start, prev = after if after else (0, GENESIS)
     fetch, encode = _reader(model, chain, batch)
-    sha256 = hashlib.sha256
+    sha256, seq = hashlib.sha256, start
     while rows := fetch(seq):
         for row in rows:
-            seq += 1
-            if row[1] != seq:
-                return mark_broken(report, row, "seq", seq, row[1])
-            if row[2] != prev:
-                return mark_broken(report, row, "prev_hash", prev, row[2])
-            computed = sha256(prev.encode("ascii") + encode(row)).hexdigest()
-            if computed != row[3]:
-                return mark_broken(report, row, "hash", computed, row[3])
-            prev = row[3]
-            report.rows += 1
-            report.head_seq, report.head_hash = seq, prev
+            problem = None
+            if row[1] != seq + 1:
+                problem = ("seq", seq + 1, row[1])
+            elif row[2] != prev:
+                problem = ("prev_hash", prev, row[2])
+            elif (computed := sha256(prev.encode("ascii") + encode(row)).hexdigest()) != row[3]:
+                problem = ("hash", computed, row[3])
+            if problem:
+                report.rows, report.head_seq, report.head_hash = seq - start, seq, prev
+                return mark_broken(report, row, *problem)
+            seq, prev = row[1], row[3]
+    report.rows, report.head_seq, report.head_hash = seq - start, seq, prev
     return report
 
 

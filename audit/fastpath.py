@@ -59,8 +59,10 @@ def _column(field: models.Field) -> tuple[str, Encoder] | None:
         return f"{col}::text", _text
     if isinstance(field, models.JSONField):
         return f"{col}::text", _json
-    if isinstance(field, (models.CharField, models.TextField, models.GenericIPAddressField)):
-        return f"{col}::text" if isinstance(field, models.GenericIPAddressField) else col, _text
+    if isinstance(field, models.GenericIPAddressField):
+        return f"host({col})", _text  # inet::text would append the prefix length ("/32")
+    if isinstance(field, (models.CharField, models.TextField)):
+        return col, _text
     return None
 
 

@@ -54,3 +54,14 @@ def events_matching(
 
 def checkpoints() -> dict[tuple[str, str], Checkpoint]:
     return {(c.table, c.chain): c for c in Checkpoint.objects.all()}
+
+
+def chain_status(heads: list[dict]) -> list[dict]:
+    """Each chain's head with its verification checkpoint: ok, broken, or unverified."""
+    points = checkpoints()
+    result = []
+    for head in heads:
+        point = points.get((head["table"], head["chain"]))
+        status = "unverified" if point is None else ("ok" if point.ok else "broken")
+        result.append({**head, "checkpoint": point, "status": status})
+    return result

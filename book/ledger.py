@@ -5,7 +5,6 @@ is the newest entry at or before T. A mark-to-market over thousands of positions
 its entries in one bulk insert with the chain links computed here (the chain lock is held).
 """
 
-from django.db import models
 from django.utils import timezone
 
 from audit import chain
@@ -51,8 +50,3 @@ def ledger_append_many(*, kind: str, positions: list[Position], actor, at, relat
         rows.append(row)
     LedgerEntry.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
-
-
-def newest_at(as_of) -> models.QuerySet:
-    """Entries at or before `as_of`, newest first (the caller narrows to one position)."""
-    return LedgerEntry.objects.filter(recorded_at__lte=as_of).order_by("-recorded_at", "-id")

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from core.errors import Invalid, NotFound
+from core.errors import Invalid
 
 from .models import Direction, Instrument
 
@@ -87,7 +87,3 @@ def moment(field: str, value, *, default_now: bool = True) -> dt.datetime:
     if parsed > timezone.now() + dt.timedelta(seconds=5):
         raise Invalid(f"{field} is in the future.", fields={field: ["Cannot be in the future."]})
     return parsed
-
-
-def missing(symbol_or_id) -> NotFound:
-    return NotFound(f"Position {symbol_or_id} does not exist.")

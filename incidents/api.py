@@ -17,11 +17,12 @@ from core.errors import Invalid
 from core.idempotency import idempotent
 from core.roles import ALL_ROLES, INCIDENT_COMMANDER, OPS, WRITERS, has_role, role_required
 
-from . import postmortems, selectors, services
+from . import postmortems, runbooks, selectors, services
 from .models import Incident, Kind, PostMortem, Runbook, RunbookVersion, TimelineEvent
 from .records import postmortem_markdown
-from .renderers import MarkdownRenderer
+from .renderers import CSVRenderer, MarkdownRenderer
 from .serializers import (
+    ChecklistItemSerializer,
     IncidentCreateSerializer,
     IncidentPatchSerializer,
     IncidentSerializer,
@@ -30,6 +31,7 @@ from .serializers import (
     RoleSerializer,
     RunbookSerializer,
     StatusSerializer,
+    TickSerializer,
     TimelineCreateSerializer,
     TimelineEventSerializer,
 )
@@ -46,8 +48,28 @@ FILTERS = [
 ]
 
 
+CSV_LIMIT = 50_000
+CSV_FIELDS = (
+    "id",
+    "severity",
+    "status",
+    "title",
+    "detected_by",
+    "declared_at",
+    "acknowledged_at",
+    "resolved_at",
+    "closed_at",
+    "root_cause",
+    "data_loss",
+)
+
+
+def _csv_row(incident: Incident) -> dict:
+    return {name: getattr(incident, name) for name in CSV_FIELDS}
+
+
 def _incidents():
-    return Incident.objects.select_related("runbook_version__runbook").prefetch_related("roles__user")
+    return Incident.objects.select_related("runbook_version__runbook").prefetch_related("roles__user", "checklist")
 
 
 def _valid(serializer_class, data, **kwargs):
@@ -69,11 +91,16 @@ class IncidentListView(generics.ListAPIView):
         return (
             selectors.incidents_filtered(self.request.query_params)
             .select_related("runbook_version__runbook")
-            .prefetch_related("roles__user")
+            .prefetch_related("roles__user", "checklist")
         )
 
-    @extend_schema(parameters=FILTERS, summary="List incidents (newest first)")
+    renderer_classes = [*generics.ListAPIView.renderer_classes, CSVRenderer]
+
+    @extend_schema(parameters=FILTERS, summary="List incidents (newest first; ?format=csv for a spreadsheet)")
     def get(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == CSVRenderer.format:
+            rows = self.filter_queryset(self.get_queryset()).order_by("-pk")[:CSV_LIMIT]
+            return Response([_csv_row(incident) for incident in rows])
         return super().get(request, *args, **kwargs)
 
     @extend_schema(request=IncidentCreateSerializer, responses={201: IncidentSerializer}, summary="Declare")
@@ -170,6 +197,17 @@ class TimelineEventView(APIView):
         return Response(TimelineEventSerializer(get_object_or_404(incident.events, pk=event_id)).data)
 
 
+class ChecklistStepView(APIView):
+    permission_classes = [role_required(INCIDENT_COMMANDER, OPS)]
+
+    @extend_schema(request=TickSerializer, responses=ChecklistItemSerializer, summary="Tick or untick a runbook step")
+    @idempotent
+    def post(self, request, pk: int, position: int):
+        ticked = _valid(TickSerializer, request.data)["ticked"]
+        item = runbooks.checklist_item_tick(actor=request.user, incident=pk, position=position, ticked=ticked)
+        return Response(ChecklistItemSerializer(item).data)
+
+
 class PostMortemView(APIView):
     permission_classes = [RUN]
     renderer_classes = [*APIView.renderer_classes, MarkdownRenderer]
@@ -211,6 +249,7 @@ urlpatterns = [
     path("incidents/<int:pk>/roles", IncidentRolesView.as_view(), name="incident-roles"),
     path("incidents/<int:pk>/timeline", TimelineView.as_view(), name="incident-timeline"),
     path("incidents/<int:pk>/timeline/<int:event_id>", TimelineEventView.as_view(), name="incident-event"),
+    path("incidents/<int:pk>/checklist/<int:position>", ChecklistStepView.as_view(), name="incident-checklist-step"),
     path("incidents/<int:pk>/postmortem", PostMortemView.as_view(), name="incident-postmortem"),
     path("runbooks/", RunbookListView.as_view(), name="runbook-list"),
 ]

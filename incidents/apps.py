@@ -23,7 +23,7 @@ class IncidentsConfig(AppConfig):
                 "incidents.checklist.unticked": "Runbook checklist step unticked",
                 "incidents.postmortem.saved": "Post-mortem saved",
                 "incidents.runbook.revised": "Runbook revised (new version)",
-                "incidents.severity.updated": "Severity response target changed",
+                "incidents.config.changed": "Severity target, on-call rota or escalation contact changed",
             }
         )
         links.register_kind("incident", _incident_exists, label="incident")

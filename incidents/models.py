@@ -134,6 +134,10 @@ class Incident(models.Model):
     prevention = models.TextField(blank=True)
     declared_by = models.CharField(max_length=150)
     declared_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="The earliest moment on the timeline (a backfilled event may predate declaring).",
+    )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     mitigated_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -170,13 +174,12 @@ class Incident(models.Model):
         return {"id": self.pk, "status": self.status, "version": self.version, "severity": self.severity}
 
     def recovery_time(self) -> timedelta | None:
-        """The override when given, else from the first timeline event to the resolution."""
+        """The override when given, else from the earliest timeline moment to the resolution."""
         if self.recovery_time_override is not None:
             return self.recovery_time_override
         if self.resolved_at is None:
             return None
-        first = self.events.order_by("occurred_at").values_list("occurred_at", flat=True).first()
-        return self.resolved_at - min(first or self.declared_at, self.declared_at)
+        return self.resolved_at - min(self.started_at, self.declared_at)
 
 
 class RoleName(models.TextChoices):

@@ -39,13 +39,16 @@ def _steps(value, field: str) -> list[str]:
     return [s.strip() for s in value if s.strip()]
 
 
-def runbook_revise(*, actor, runbook: Runbook, **content) -> RunbookVersion:
+def runbook_revise(*, actor, runbook: Runbook, title: str = "", source: str = "", **content) -> RunbookVersion:
     """Append a new version (unchanged parts carried over); incidents keep the version they attached."""
     unknown = set(content) - set(CONTENT)
     if unknown:
         raise Invalid(f"Unknown runbook fields: {', '.join(sorted(unknown))}.")
     with transaction.atomic():
         runbook = Runbook.objects.select_for_update().get(pk=runbook.pk)
+        if title or source:
+            runbook.title, runbook.source = title or runbook.title, source or runbook.source
+            runbook.save(update_fields=["title", "source"])
         current = runbook.current
         values = {name: getattr(current, name) for name in CONTENT} if current else {}
         values.update(content)

@@ -3,9 +3,20 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import Incident, Kind, PostMortem, Runbook, RunbookVersion, TimelineEvent
+from .models import ChecklistItem, Incident, Kind, PostMortem, Runbook, RunbookVersion, TimelineEvent
 
 API_KINDS = (Kind.NOTE, Kind.ACTION, Kind.COMMS, Kind.PROBE)
+
+
+class TickSerializer(serializers.Serializer):
+    ticked = serializers.BooleanField(default=True)
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChecklistItem
+        fields = ["position", "section", "text", "ticked_at", "ticked_by"]
+        read_only_fields = fields
 
 
 class IncidentSerializer(serializers.ModelSerializer):
@@ -13,6 +24,7 @@ class IncidentSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
     recovery_time_seconds = serializers.SerializerMethodField()
     allowed_next = serializers.SerializerMethodField()
+    checklist = serializers.SerializerMethodField()
 
     class Meta:
         model = Incident
@@ -44,6 +56,7 @@ class IncidentSerializer(serializers.ModelSerializer):
             "closed_at",
             "escalation_level",
             "journal_entry_id",
+            "checklist",
         ]
         read_only_fields = fields
 
@@ -60,6 +73,10 @@ class IncidentSerializer(serializers.ModelSerializer):
 
     def get_allowed_next(self, incident: Incident) -> list[str]:
         return list(incident.allowed_next())
+
+    @extend_schema_field(ChecklistItemSerializer(many=True))
+    def get_checklist(self, incident: Incident) -> list:
+        return ChecklistItemSerializer(incident.checklist.all(), many=True).data
 
 
 class ImpactSerializer(serializers.Serializer):

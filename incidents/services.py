@@ -27,9 +27,9 @@ EDITABLE = {
     "symptoms": lambda v: validation.text(v, "symptoms", required=False),
     "root_cause": lambda v: validation.text(v, "root_cause", required=False),
     "recovery_actions": lambda v: validation.text(v, "recovery_actions", required=False),
-    "recovery_time_override": lambda v: v,
+    "recovery_time_override": lambda v: validation.duration(v, "recovery_time_override"),
     "recovery_time_reason": lambda v: validation.text(v, "recovery_time_reason", required=False),
-    "data_loss": lambda v: v,
+    "data_loss": lambda v: validation.boolean(v, "data_loss"),
     "data_loss_details": lambda v: validation.text(v, "data_loss_details", required=False),
     "prevention": lambda v: validation.text(v, "prevention", required=False),
 }
@@ -65,6 +65,8 @@ def incident_declare(
             symptoms=validation.text(symptoms, "symptoms", required=False),
             impact=validation.impact(impact),
             declared_by=actor_name(actor),
+            declared_at=(now := timezone.now()),
+            started_at=now,
         )
         version = runbooks.attach(incident, runbook) if runbook else None
         events.status_change_event(incident, actor, "", Status.DECLARED, f"{incident.severity} {incident.title}")
@@ -230,6 +232,9 @@ def incident_event_add(
         raise Invalid("data must be an object.", fields={"data": ["Must be an object."]})
     with transaction.atomic():
         incident = lock(incident)
+        if occurred_at and occurred_at < incident.started_at:
+            incident.started_at = occurred_at  # backfilled: the incident began earlier than declared
+            incident.save(update_fields=["started_at"])
         writer = events.FREE_TEXT.get(kind)
         if writer:
             event = writer(incident, actor, text, occurred_at, data)

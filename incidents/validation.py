@@ -127,3 +127,15 @@ def _action_item(index: int, item) -> dict:
             f"action item {index + 1}: due_date must be YYYY-MM-DD.", fields={field: [f"{index + 1}: bad due_date."]}
         ) from exc
     return {"description": description, "owner": owner, "due_date": due.isoformat()}
+
+
+def boolean(value, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(f"{field} must be true or false.", fields={field: ["Not a boolean."]})
+    return value
+
+
+def duration(value, field: str) -> dt.timedelta | None:
+    if value is not None and not isinstance(value, dt.timedelta):
+        raise Invalid(f"{field} must be a duration.", fields={field: ["Not a duration (HH:MM:SS)."]})
+    return value

@@ -1,9 +1,10 @@
 """Journal entries: append-only, hash-chained; an amendment is a new entry that supersedes."""
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Q
 
-from audit.models import AppendOnlyModel, ChainedModel
+from audit.models import AppendOnlyModel, AppendOnlyQuerySet, ChainedModel
 
 
 class EntryType(models.TextChoices):
@@ -14,6 +15,38 @@ class EntryType(models.TextChoices):
     RISK = "risk", "Risk"
     RECOVERY = "recovery", "Recovery"
     NOTE = "note", "Note"
+
+
+class JournalEntryQuerySet(AppendOnlyQuerySet):
+    def latest_versions(self) -> "JournalEntryQuerySet":
+        """Entries nobody has amended: what lists show (older versions are one click away)."""
+        newer = JournalEntry.objects.filter(supersedes=OuterRef("pk"))
+        return self.filter(~Exists(newer))
+
+    def of_type(self, entry_type: str) -> "JournalEntryQuerySet":
+        return self.filter(entry_type=entry_type)
+
+    def by_author(self, username: str) -> "JournalEntryQuerySet":
+        return self.filter(author__username=username)
+
+    def tagged(self, tag: str) -> "JournalEntryQuerySet":
+        if connection.vendor == "postgresql":
+            return self.filter(tags__contains=[tag])
+        # SQLite has no JSON containment; tags are normalized to [a-z0-9_.:/-], so the
+        # quoted element cannot occur anywhere else in the stored JSON text.
+        return self.filter(tags__icontains=f'"{tag}"')
+
+    def linked_to(self, kind: str, object_id: str) -> "JournalEntryQuerySet":
+        rows = JournalLink.objects.filter(kind=kind, object_id=str(object_id), entry=OuterRef("pk"))
+        return self.filter(Exists(rows))
+
+    def between(self, since=None, until=None) -> "JournalEntryQuerySet":
+        query = Q()
+        if since is not None:
+            query &= Q(occurred_at__gte=since)
+        if until is not None:
+            query &= Q(occurred_at__lte=until)
+        return self.filter(query)
 
 
 class JournalEntry(ChainedModel):
@@ -48,6 +81,8 @@ class JournalEntry(ChainedModel):
         related_name="superseded_by",
     )
 
+    objects = JournalEntryQuerySet.as_manager()
+
     class Meta(ChainedModel.Meta):
         verbose_name_plural = "journal entries"
         constraints = [
@@ -55,10 +90,19 @@ class JournalEntry(ChainedModel):
             # An entry is amended once; a later amendment supersedes the newest version.
             models.UniqueConstraint(fields=["supersedes"], name="journal_entry_amended_once"),
         ]
-        indexes = [models.Index(fields=["entry_type", "id"], name="journal_entry_type_id")]
+        indexes = [
+            models.Index(fields=["entry_type", "id"], name="journal_entry_type_id"),
+            models.Index(fields=["author", "id"], name="journal_entry_author_id"),
+            models.Index(fields=["occurred_at", "id"], name="journal_entry_occurred_id"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.entry_type}: {self.content[:60]}"
+
+    @property
+    def amended(self) -> bool:
+        """True for a version that replaces an earlier one."""
+        return self.supersedes_id is not None
 
 
 class JournalLink(AppendOnlyModel):
@@ -69,7 +113,7 @@ class JournalLink(AppendOnlyModel):
     object_id = models.CharField(max_length=64)
 
     class Meta:
-        indexes = [models.Index(fields=["kind", "object_id"], name="journal_link_kind_object")]
+        indexes = [models.Index(fields=["kind", "object_id", "entry"], name="journal_link_kind_object_entry")]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id}"

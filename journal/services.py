@@ -1,7 +1,9 @@
 """The journal's write path: other apps call `journal_entry_add` inside their own transaction."""
 
+import re
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,10 +12,14 @@ from audit.services import event_record
 from core.errors import Conflict, Invalid
 
 from . import links as link_kinds
+from . import selectors
 from .models import EntryType, JournalEntry, JournalLink
 
 MAX_CONTENT = 20_000
 MAX_TAGS = 20
+TAG = re.compile(r"^[a-z0-9][a-z0-9_.:/-]{0,49}$")
+# Control characters other than tab and newlines; \x02/\x03 also mark search highlights.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _clean_links(links: Iterable[tuple[str, object]]) -> list[dict]:
@@ -24,7 +30,7 @@ def _clean_links(links: Iterable[tuple[str, object]]) -> list[dict]:
         field = f"related_{kind}_id"
         if known is None:
             raise Invalid(f"Unknown link kind {kind!r}.", fields={field: ["Unknown link kind."]})
-        if not known.exists(object_id):
+        if not _exists(known, object_id):
             raise Invalid(
                 f"{known.label.capitalize()} {object_id} does not exist.",
                 fields={field: [f"No {known.label} with id {object_id}."]},
@@ -32,6 +38,16 @@ def _clean_links(links: Iterable[tuple[str, object]]) -> list[dict]:
         if {"kind": kind, "id": object_id} not in cleaned:
             cleaned.append({"kind": kind, "id": object_id})
     return cleaned
+
+
+def _exists(known: link_kinds.LinkKind, object_id: str) -> bool:
+    """A malformed id (wrong type for that kind's key) is simply one that does not exist."""
+    if not object_id.strip() or len(object_id) > 64:
+        return False
+    try:
+        return bool(known.exists(object_id))
+    except (ValueError, TypeError, DjangoValidationError):
+        return False
 
 
 def _clean(entry_type: str, content: str, occurred_at, tags) -> list[str]:
@@ -47,16 +63,26 @@ def _clean(entry_type: str, content: str, occurred_at, tags) -> list[str]:
             f"content is {len(content)} characters; the limit is {MAX_CONTENT}.",
             fields={"content": [f"At most {MAX_CONTENT} characters."]},
         )
+    if CONTROL.search(content):
+        raise Invalid(
+            "content contains control characters.",
+            fields={"content": ["Remove control characters (only tabs and line breaks are allowed)."]},
+        )
     if occurred_at is not None and occurred_at > timezone.now() + timezone.timedelta(seconds=5):
         raise Invalid(
-            "occurred_at is in the future.",
+            "occurred_at is in the future; record when it happened, not when it will.",
             fields={"occurred_at": ["Cannot be in the future."]},
         )
+    return _clean_tags(tags)
+
+
+def _clean_tags(tags) -> list[str]:
     tags = sorted({str(t).strip().lower() for t in (tags or ()) if str(t).strip()})
-    if len(tags) > MAX_TAGS or any(len(t) > 50 for t in tags):
+    bad = [t for t in tags if not TAG.match(t)]
+    if len(tags) > MAX_TAGS or bad:
         raise Invalid(
-            "Too many or too long tags.",
-            fields={"tags": [f"At most {MAX_TAGS} tags of 50 characters."]},
+            f"Too many or malformed tags{': ' + ', '.join(map(repr, bad[:3])) if bad else ''}.",
+            fields={"tags": [f"At most {MAX_TAGS} tags of up to 50 characters: letters, digits, _ . : / -."]},
         )
     return tags
 
@@ -100,6 +126,7 @@ def journal_entry_add(
             payload={
                 "entry_type": entry_type,
                 "supersedes": previous.pk if previous else None,
+                "links": cleaned_links,
                 "hash": entry.hash,
             },
         )
@@ -116,11 +143,11 @@ def _superseded(supersedes) -> JournalEntry | None:
             f"Journal entry {pk} does not exist.",
             fields={"supersedes": ["No such entry."]},
         )
-    newer = JournalEntry.objects.filter(supersedes=previous).first()
-    if newer is not None:
+    newest = selectors.newest_version(previous)
+    if newest.pk != previous.pk:
         raise Conflict(
-            f"Entry {pk} was already amended by entry {newer.pk}; amend the newest version.",
-            fields={"supersedes": [f"Amend entry {newer.pk} instead."]},
-            extra={"newest_id": newer.pk},
+            f"Entry {pk} was already amended; its newest version is entry {newest.pk}. Amend that one.",
+            fields={"supersedes": [f"Amend entry {newest.pk} instead."]},
+            extra={"newest_id": newest.pk},
         )
     return previous

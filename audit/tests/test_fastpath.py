@@ -9,6 +9,7 @@ from audit import fastpath
 from audit.chain import _generic_reader, _reader, verify_chain
 from audit.models import Event
 from audit.services import event_record
+from core import context
 
 AWKWARD = [
     {},
@@ -21,8 +22,10 @@ AWKWARD = [
 @pytest.mark.postgres
 def test_fast_and_generic_readers_agree(people, clock):
     clock.at(dt.datetime(2026, 1, 1, 0, 0, 0, tzinfo=dt.UTC))  # microsecond 0 must still print .000000
-    for payload in AWKWARD:
+    for payload, ip in zip(AWKWARD, ["10.0.0.7", "2001:db8::1", None, "::ffff:10.0.0.1"], strict=True):
+        token = context.current.set(context.RequestContext(request_id="r1", client_ip=ip))
         event_record(actor=people["pam"], action="audit.chains.verified", subject_id=7, payload=payload)
+        context.current.reset(token)
     clock.at(dt.datetime(2026, 6, 30, 23, 59, 59, 999999, tzinfo=dt.timezone(dt.timedelta(hours=-5))))
     event_record(actor="system:x", action="audit.chains.verified")
     fast_fetch, fast_encode = _reader(Event, "audit", 100)

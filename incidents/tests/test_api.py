@@ -154,3 +154,31 @@ def test_runbook_library(api):
     assert slugs["incorrect-mtm"]["current"]["number"] == 1
     assert "Re-run MTM" in slugs["incorrect-mtm"]["current"]["recovery_actions"][0]
     assert api[None].get("/api/v1/runbooks/").status_code == 401
+
+
+def test_list_exports_csv(api, incident):
+    declare(api, severity="P4", title="Typo, on the login page")
+    exported = api["audrey"].get(BASE, {"format": "csv", "severity": "P4"})
+    assert exported.status_code == 200
+    assert exported["Content-Type"].startswith("text/csv")
+    lines = exported.content.decode().splitlines()
+    assert lines[0].startswith("id,severity,status,title")
+    assert len(lines) == 2 and '"Typo, on the login page"' in lines[1]
+    assert api["audrey"].get(BASE, {"format": "csv", "severity": "P7"}).status_code == 400
+    assert api["audrey"].get(BASE, {"sevrity": "P1"}).status_code == 400
+
+
+def test_checklist_steps_are_ticked_over_rest(api, incident):
+    url = f"{BASE}{incident.pk}/checklist/1"
+    ticked = api["oscar"].post(url, {}, format="json")
+    assert ticked.status_code == 200, ticked.data
+    assert ticked.data["ticked_by"] == "oscar"
+    assert api["oscar"].post(url, {"ticked": "maybe"}, format="json").status_code == 400
+    assert api["pam"].post(url, {}, format="json").status_code == 403
+    assert api["oscar"].post(f"{BASE}{incident.pk}/checklist/999", {}, format="json").status_code == 404
+    detail = api["audrey"].get(f"{BASE}{incident.pk}").data
+    assert detail["checklist"][0]["ticked_by"] == "oscar"
+    assert incident.events.filter(kind="checklist").count() == 1
+    untick = api["oscar"].post(url, {"ticked": False}, format="json")
+    assert untick.data["ticked_at"] is None
+    assert incident.events.filter(kind="checklist").last().text.startswith("Unticked")

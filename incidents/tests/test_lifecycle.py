@@ -97,3 +97,34 @@ def test_a_system_actor_cannot_resolve(incident):
         incident_status_change(actor="system:probes", incident=incident, status="resolved")
     assert Incident.objects.get(pk=incident.pk).status == "acknowledged"
     assert not JournalEntry.objects.exists()
+
+
+def test_recovery_time_counts_from_a_backfilled_first_event(people, incident):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from incidents.services import incident_event_add
+
+    ivy = people["ivy"]
+    incident_event_add(
+        actor=ivy,
+        incident=incident,
+        kind="probe",
+        text="first errors",
+        occurred_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    incident_status_change(actor=ivy, incident=incident, status="acknowledged")
+    incident = incident_status_change(actor=ivy, incident=incident, status="resolved")
+    assert dt.timedelta(minutes=59) < incident.recovery_time() < dt.timedelta(minutes=61)
+    assert "Recovery Time: 1h 00m" in JournalEntry.objects.get().content
+
+
+def test_the_update_service_checks_types_for_every_caller(people, incident):
+    from core.errors import Invalid
+    from incidents.services import incident_update
+
+    for changes in ({"data_loss": "yes"}, {"recovery_time_override": 600}, {"severity": "P0"}, {"hash": "x"}):
+        with pytest.raises(Invalid):
+            incident_update(actor=people["ivy"], incident=incident, changes=changes)
+    assert Incident.objects.get(pk=incident.pk).version == 1

@@ -1,0 +1,137 @@
+"""Admin of incidents: configuration (severities, rota, escalation path), runbooks as versions, read-only records."""
+
+from django import forms
+from django.contrib import admin
+
+from audit.admin import AppendOnlyAdmin
+
+from . import config, runbooks
+from .models import (
+    EscalationLevel,
+    Incident,
+    OnCallShift,
+    Runbook,
+    RunbookVersion,
+    Severity,
+    TimelineEvent,
+)
+
+
+class ConfigAdmin(admin.ModelAdmin):
+    """Saves go through the audited configuration service; nothing is deleted."""
+
+    def save_model(self, request, obj, form, change):
+        config.config_save(actor=request.user, obj=obj, changed=form.changed_data)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Severity)
+class SeverityAdmin(ConfigAdmin):
+    list_display = ["code", "description", "response_minutes", "update_cadence_minutes"]
+    list_editable = ["response_minutes", "update_cadence_minutes"]
+    readonly_fields = ["code"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(EscalationLevel)
+class EscalationLevelAdmin(ConfigAdmin):
+    list_display = ["level", "name", "email", "webhook_url"]
+
+
+@admin.register(OnCallShift)
+class OnCallShiftAdmin(ConfigAdmin):
+    list_display = ["role", "primary", "backup", "starts_on", "ends_on"]
+    list_filter = ["role"]
+    list_select_related = ["primary", "backup"]
+    date_hierarchy = "starts_on"
+
+
+class RunbookForm(forms.ModelForm):
+    """The current version's content; saving appends a new version (one step per line)."""
+
+    recognition = forms.CharField(widget=forms.Textarea)
+    diagnostic_steps = forms.CharField(widget=forms.Textarea, required=False, help_text="One step per line.")
+    recovery_actions = forms.CharField(widget=forms.Textarea, required=False, help_text="One step per line.")
+    verification = forms.CharField(widget=forms.Textarea, required=False, help_text="One check per line.")
+    escalate_if = forms.CharField(widget=forms.Textarea, required=False)
+
+    class Meta:
+        model = Runbook
+        fields = ["title", "source"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.current if self.instance.pk else None
+        if current:
+            for name in runbooks.CONTENT:
+                value = getattr(current, name)
+                self.initial[name] = "\n".join(value) if isinstance(value, list) else value
+
+
+class RunbookVersionInline(admin.TabularInline):
+    model = RunbookVersion
+    fields = ["number", "created_at", "created_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-number"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Runbook)
+class RunbookAdmin(admin.ModelAdmin):
+    form = RunbookForm
+    list_display = ["slug", "title", "source"]
+    search_fields = ["slug", "title"]
+    readonly_fields = ["slug"]
+    inlines = [RunbookVersionInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        content = {name: form.cleaned_data[name] for name in (*runbooks.CONTENT, "title", "source")}
+        runbooks.runbook_revise(actor=request.user, runbook=obj, **content)
+
+
+@admin.register(RunbookVersion)
+class RunbookVersionAdmin(AppendOnlyAdmin):
+    list_display = ["runbook", "number", "created_at", "created_by"]
+    list_select_related = ["runbook"]
+    list_filter = ["runbook"]
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    """Read-only here: incidents are run from the war room and the API."""
+
+    list_display = ["id", "severity", "status", "title", "declared_at", "escalation_level"]
+    list_filter = ["status", "severity"]
+    search_fields = ["title"]
+    show_full_result_count = False
+    date_hierarchy = "declared_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(TimelineEvent)
+class TimelineEventAdmin(AppendOnlyAdmin):
+    list_display = ["incident", "seq", "kind", "author", "occurred_at", "text"]
+    list_filter = ["kind"]
+    list_select_related = ["incident"]

@@ -1,0 +1,76 @@
+"""The war room in headless Chromium: two people on one incident, each sees the other's notes live."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from incidents.models import Incident
+from journal.models import JournalEntry
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_declare_run_resolve_postmortem_close(seed_library, login, people):
+    ivy = login(people["ivy"])
+    ivy.goto("/incidents/")
+    ivy.fill("#declare-title", "Database unavailable")
+    ivy.select_option("#declare-severity", "P1")
+    ivy.select_option("#declare-runbook", "database-unavailable")
+    ivy.click("#declare-submit")
+    ivy.wait_for_url(re.compile(r"/incidents/\d+/$"))
+    incident = Incident.objects.get(title="Database unavailable")
+    expect(ivy.locator("#sla-clock")).to_contain_text("Acknowledge within")
+    declared = ivy.locator(".event-when time").first
+    expect(declared).to_contain_text("GMT")  # the browser's timezone (Europe/London in December)
+    assert declared.get_attribute("title").endswith("UTC")
+    ivy.click("#status-acknowledged")
+    expect(ivy.locator("#status")).to_have_text("Acknowledged")
+    ivy.select_option("#role-name", "commander")
+    ivy.select_option("#role-user", "ivy")
+    ivy.click("#role-assign")
+    expect(ivy.locator("#commander")).to_have_text("ivy")
+
+    pam = login(people["pam"])
+    pam.goto(f"/incidents/{incident.pk}/")
+    for page in (ivy, pam):  # the quick-add keys are wired once the page's script ran
+        page.wait_for_selector("body[data-war-room-ready]", state="attached")
+    ivy.fill("#quick-add-text", "Restarting the database")
+    ivy.press("#quick-add-text", "Enter")
+    expect(pam.locator(".event-text", has_text="Restarting the database")).to_be_visible()
+    expect(ivy.locator("#quick-add-text")).to_have_value("")
+    pam.fill("#quick-add-text", "Book shows stale prices")
+    pam.press("#quick-add-text", "Shift+Enter")
+    pam.type("#quick-add-text", "since 09:10")
+    expect(pam.locator("#quick-add-text")).to_have_value("Book shows stale prices\nsince 09:10")
+    pam.press("#quick-add-text", "Enter")
+    expect(ivy.locator(".event-text", has_text="since 09:10")).to_contain_text("Book shows stale prices")
+    assert incident.events.filter(kind="note", author="pam", text="Book shows stale prices\nsince 09:10").exists()
+
+    ivy.click("#tick-1")
+    expect(ivy.locator("#tick-1")).to_have_attribute("aria-pressed", "true")
+    ivy.click("#tick-2")
+    expect(ivy.locator("#tick-2")).to_have_attribute("aria-pressed", "true")
+    expect(pam.locator(".event-checklist")).to_have_count(2)
+    ivy.click("#status-resolved")
+    expect(ivy.locator("#status")).to_have_text("Resolved")
+    expect(pam.locator("#status")).to_have_text("Resolved")  # pam's header follows without a reload
+    expect(ivy.locator("#journal-entry")).to_contain_text("type incident")
+
+    ivy.click("#postmortem-link")
+    ivy.fill("#pm-root-cause", "Disk full after WAL archiving stopped")
+    ivy.fill("#pm-prevention", "Disk alert at 80%")
+    ivy.fill("#pm-item-1-description", "Add the disk alert")
+    ivy.select_option("#pm-item-1-owner", "oscar")
+    ivy.fill("#pm-item-1-due", "2026-12-31")
+    ivy.fill("#pm-comms", "Updates went out every 5 minutes")
+    ivy.click("#pm-save")
+    ivy.wait_for_url(f"**/incidents/{incident.pk}/")
+    ivy.click("#status-closed")
+    expect(ivy.locator("#status")).to_have_text("Closed")
+
+    entry = JournalEntry.objects.get(entry_type="incident")
+    assert f"Incident #{incident.pk} P1: Database unavailable" in entry.content
+    expect(pam.locator("#journal-entry")).to_have_count(0)  # pam's page predates the resolution
+    pam.reload()
+    expect(pam.locator("#journal-entry")).to_contain_text(f"#{entry.pk}")

@@ -1,0 +1,130 @@
+"""Making the files of one backup: the dump, the CSV exports, and what was in them.
+
+Everything is written under a `.partial` name and renamed only when the whole backup is
+on disk, so a killed worker or a full disk never leaves a file that looks finished.
+PostgreSQL: one REPEATABLE READ transaction exports its snapshot to `pg_dump --snapshot`
+and is itself used for the counts, chain heads and CSVs: all describe the same instant.
+SQLite: the online backup API copies a consistent file, and everything is read from it.
+"""
+
+import contextlib
+import hashlib
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.db import connection, connections
+
+from . import exports, pgtools, snapshot
+
+PARTIAL = ".partial"
+Progress = Callable[[int, str], None]
+
+
+def dump_name(stamp: str, vendor: str) -> str:
+    return f"pms_ops_{stamp}.{'pgdump' if vendor == 'postgresql' else 'sqlite3'}"
+
+
+def _partial(directory: Path, name: str) -> Path:
+    return directory / f"{name}{PARTIAL}"
+
+
+@contextlib.contextmanager
+def _pg_snapshot() -> Iterator[tuple[object, str]]:
+    """A separate connection holding one read-only REPEATABLE READ snapshot, and its id."""
+    conn = connections.create_connection("default")
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            yield cursor, cursor.fetchone()[0]
+            cursor.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def _export_all(cursor, vendor: str, directory: Path, stamp: str, progress: Progress) -> list[str]:
+    names = []
+    models = snapshot.exported_models()
+    existing = snapshot.existing_tables(cursor, vendor)
+    for index, model in enumerate(m for m in models if m._meta.db_table in existing):
+        table = model._meta.db_table
+        name = f"{table}_{stamp}.csv"
+        progress(40 + 50 * index // max(len(models), 1), f"exporting {table}")
+        exports.export(cursor, vendor, table, model._meta.pk.column, _partial(directory, name))
+        names.append(name)
+    return names
+
+
+def _make_postgresql(directory: Path, stamp: str, progress: Progress) -> tuple[list[str], dict]:
+    name = dump_name(stamp, "postgresql")
+    with _pg_snapshot() as (cursor, snapshot_id):
+        progress(5, "pg_dump -Fc (running), counting rows and reading chain heads")
+        dump = pgtools.Dump(_partial(directory, name), snapshot=snapshot_id)
+        try:
+            recorded = snapshot.take(cursor, "postgresql")
+            csvs = _export_all(cursor, "postgresql", directory, stamp, progress)
+            progress(90, "waiting for pg_dump")
+            dump.wait()
+        finally:
+            dump.stop()
+    return [name, *csvs], recorded
+
+
+def _make_sqlite(directory: Path, stamp: str, progress: Progress) -> tuple[list[str], dict]:
+    name = dump_name(stamp, "sqlite")
+    path = _partial(directory, name)
+    progress(5, "SQLite online backup")
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    try:
+        connection.connection.backup(target)
+    finally:
+        target.close()
+    copy = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        progress(30, "counting rows and reading chain heads")
+        cursor = copy.cursor()
+        recorded = snapshot.take(cursor, "sqlite")
+        csvs = _export_all(cursor, "sqlite", directory, stamp, progress)
+    finally:
+        copy.close()
+    return [name, *csvs], recorded
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _finish(directory: Path, names: list[str]) -> list[dict]:
+    """Checksum each file, then rename it into place: from here on it counts as written."""
+    files = []
+    for name in names:
+        partial = _partial(directory, name)
+        files.append({"name": name, "size": partial.stat().st_size, "sha256": sha256_of(partial)})
+    for name in names:
+        _partial(directory, name).rename(directory / name)
+    return files
+
+
+def make(directory: Path, stamp: str, progress: Progress) -> dict:
+    """Write the backup's files; returns {"file", "files", "row_counts", "chain_heads", "migrations"}."""
+    directory.mkdir(parents=True, exist_ok=True)
+    maker = _make_postgresql if connection.vendor == "postgresql" else _make_sqlite
+    names, recorded = maker(directory, stamp, progress)
+    progress(92, "checksums")
+    return {"file": names[0], "files": _finish(directory, names), **recorded}
+
+
+def remove_files(directory: Path, stamp: str) -> list[str]:
+    """Remove every file of one backup, finished or partial; returns the names removed."""
+    removed = []
+    if directory.is_dir():
+        for path in directory.glob(f"*_{stamp}.*"):
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
+    return sorted(removed)

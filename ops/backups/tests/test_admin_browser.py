@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_ops_starts_a_backup_and_requests_a_restore_in_the_admin(login, people):
     page = login(people["oscar"])
     page.goto("/admin/backups/backup/")
-    page.click("#start-backup")
+    with page.expect_navigation(timeout=120_000):  # eager Celery: backup + verification inside the request
+        page.click("#start-backup", no_wait_after=True)
 
     backup = Backup.objects.get()
     assert backup.status == BackupStatus.VERIFIED and backup.trigger == "admin" and backup.requested_by == "oscar"

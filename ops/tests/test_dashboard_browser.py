@@ -28,10 +28,13 @@ def test_a_late_heartbeat_turns_red_and_an_incident_appears(transactional_db, pe
     assert "rgb(207, 34, 46)" in page.locator('[data-probe="heartbeats"] .pms-badge').evaluate(
         "el => getComputedStyle(el).color"
     )
-    # the incident list: the dashboard's open incidents, and the incidents API the war room reads
+    # the dashboard's open incidents, the incident list page, and the incidents API agree
     page.wait_for_selector('#open-incidents li:has-text("Probe heartbeats failing")', timeout=15_000)
     listed = json.loads(page.request.get("/api/v1/incidents/").text())["results"]
     assert [(i["severity"], i["detected_by"]) for i in listed] == [("P2", "probe:heartbeats")]
+    page.goto(reverse("incidents:list"))
+    row = page.locator("tr", has_text="Probe heartbeats failing")
+    assert row.count() == 1 and "P2" in row.inner_text()
 
 
 @pytest.mark.browser

@@ -27,9 +27,26 @@ PEOPLE = {
 }
 
 
+# Rows that data migrations load (severities, escalation path, runbooks, alert rules). A
+# transactional test's flush empties them, so the harness loads them again after each flush.
+SEED_LOADERS = (
+    ("incidents.migrations.0002_library", "load"),
+    ("ops.migrations.0002_default_alert_rules", "create"),
+)
+
+
+def _reseed() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in SEED_LOADERS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _append_only_flush():
-    """Let the test runner's flush empty append-only tables (the app itself never can)."""
+    """Let the test runner's flush empty append-only tables (the app itself never can), then reseed."""
     from django.db import connections
     from django.test import TransactionTestCase
 
@@ -42,6 +59,7 @@ def _append_only_flush():
             for alias in self._databases_names(include_mirrors=False):
                 stack.enter_context(purge_allowed(connections[alias]))
             original(self)
+        _reseed()
 
     TransactionTestCase._fixture_teardown = teardown
     yield

@@ -36,16 +36,35 @@ def lock_chain(model: type[ChainedModel], chain: str) -> None:
 
 def head(model: type[ChainedModel], chain: str) -> tuple[int, str]:
     """(seq, hash) of the newest row of a chain; (0, GENESIS) for an empty chain."""
-    row = model.objects.filter(chain=chain).order_by("-seq").values_list("seq", "hash").first()
-    return row if row else (0, GENESIS)
+    # Raw SQL: this runs on every append, under the chain's lock, so every microsecond is serialized.
+    with connections[router.db_for_write(model)].cursor() as cursor:
+        cursor.execute(
+            f'SELECT seq, hash FROM "{model._meta.db_table}" WHERE chain = %s ORDER BY seq DESC LIMIT 1', [chain]
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else (0, GENESIS)
+
+
+def lock_and_head(model: type[ChainedModel], chain: str) -> tuple[int, str]:
+    """Lock the chain, then read its head: one round trip on PostgreSQL (migration 0004's function)."""
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        lock_chain(model, chain)
+        return head(model, chain)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT seq, hash FROM pms_chain_lock_head(%s::regclass, %s, %s)",
+            [model._meta.db_table, chain, _lock_key(model._meta.db_table, chain)],
+        )
+        seq, hash_ = cursor.fetchone()
+    return (seq, hash_) if seq is not None else (0, GENESIS)
 
 
 def append(model: type[ChainedModel], *, chain: str | None = None, **values) -> ChainedModel:
     """Add one row at the head of its chain and return it (inside the caller's transaction)."""
     chain = chain or model.DEFAULT_CHAIN
     with transaction.atomic(using=router.db_for_write(model)):
-        lock_chain(model, chain)
-        seq, prev_hash = head(model, chain)
+        seq, prev_hash = lock_and_head(model, chain)
         row = model(chain=chain, seq=seq + 1, prev_hash=prev_hash, **values)
         for name in model.HASH_FIELDS:
             model_field = model._meta.get_field(name)

@@ -63,11 +63,13 @@ def _chained_writer(count: int, namespace: str) -> None:
 
 def _rate(writers: int, target, args_of) -> float:
     """Rows per second of `writers` threads, each on its own connection, APPENDS rows in all."""
-    per = APPENDS // writers
+    per, errors = APPENDS // writers, []
 
     def run(i: int) -> None:
         try:
             target(per, *args_of(i))
+        except Exception as exc:  # a failed writer must fail the benchmark, not shrink its figure
+            errors.append(exc)
         finally:
             connections.close_all()
 
@@ -77,6 +79,8 @@ def _rate(writers: int, target, args_of) -> float:
         thread.start()
     for thread in threads:
         thread.join()
+    if errors:
+        raise errors[0]
     return round(per * writers / (time.perf_counter() - started))
 
 
@@ -87,7 +91,7 @@ def _appends() -> dict:
         )
     figures = {}
     for writers in (1, 8):
-        plain = _rate(writers, _plain_writer, lambda i: (i * 1_000_000,))
+        plain = _rate(writers, _plain_writer, lambda i, w=writers: (w * 10_000_000 + i * 1_000_000,))
         same = _rate(writers, _chained_writer, lambda i: ("benchbook",))
         spread = _rate(writers, _chained_writer, lambda i: (NAMESPACES[i % len(NAMESPACES)],))
         figures[f"{writers}_writers"] = {

@@ -1,6 +1,6 @@
 """Text renderings of an incident: seed 004's incident record and the post-mortem as Markdown."""
 
-from django.utils import timezone
+import datetime as dt
 
 from .models import Incident, PostMortem
 
@@ -14,15 +14,14 @@ def _duration(delta) -> str:
 
 
 def incident_record(incident: Incident) -> str:
-    """Seed 004 "Incident Logging": date, scenario, symptoms, root cause, recovery, time, data loss, prevention."""
+    """Seed 004 "Incident Logging" as Markdown (the journal renders it): one line per record field."""
     runbook = incident.runbook_version
     impact = incident.impact or {}
     recovery = _duration(incident.recovery_time())
     if incident.recovery_time_override is not None:
         recovery += f" (overridden: {incident.recovery_time_reason})"
-    lines = [
-        f"Incident #{incident.pk} {incident.severity}: {incident.title}",
-        f"Date: {timezone.localtime(incident.declared_at):%Y-%m-%d %H:%M %Z}",
+    fields = [
+        f"Date: {incident.declared_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC",
         f"Scenario: {runbook.runbook.slug + ' v' + str(runbook.number) if runbook else 'none'}",
         f"Detected by: {incident.detected_by or incident.declared_by}",
         f"Impact: trading halted {_yes(impact.get('trading_halted'))}, positions affected "
@@ -36,6 +35,7 @@ def incident_record(incident: Incident) -> str:
         + (f", {incident.data_loss_details}" if incident.data_loss_details else ""),
         f"Prevention: {incident.prevention or '-'}",
     ]
+    lines = [f"Incident #{incident.pk} {incident.severity}: {incident.title}", "", *(f"- {line}" for line in fields)]
     return "\n".join(lines)
 
 

@@ -11,7 +11,7 @@ class OpsConfig(AppConfig):
         from book.guards import OPEN_GUARDS
         from core import roles
 
-        from . import guards
+        from . import guards, schema  # noqa: F401 (schema registers an OpenAPI extension)
         from .services import trading
 
         audit_registry.register(

@@ -8,6 +8,7 @@ both positions and the approval. Nothing of the wrong record is changed or remov
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from approvals.models import ApprovalRequest
 from approvals.services import approval_request_create
@@ -73,7 +74,8 @@ def _check_correctable(position: Position) -> None:
             f"Position {position.pk} is closed; only an open position can be corrected.",
             extra={"status": position.status},
         )
-    pending = ApprovalRequest.objects.pending().for_subject(SUBJECT, position.pk).filter(action=CORRECTION).first()
+    waiting = ApprovalRequest.objects.pending().filter(expires_at__gt=timezone.now())  # overdue ones can't execute
+    pending = waiting.for_subject(SUBJECT, position.pk).filter(action=CORRECTION).first()
     if pending is not None:
         raise Conflict(
             f"Correction request {pending.pk} already covers position {position.pk}; decide it first.",

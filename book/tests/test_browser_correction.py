@@ -63,4 +63,7 @@ def test_a_wrong_position_is_corrected_by_two_people_in_the_browser(people, logi
     entry = JournalEntry.objects.get(entry_type="correction")
     pm.goto(approval_url)
     assert f"journal_entry_id: {entry.pk}" in pm.inner_text("#result")
-    assert f"Correct position opened as {right.pk}" in entry.content
+    pm.goto(f"/journal/{entry.pk}/")
+    assert f"Correct position opened as {right.pk}" in pm.inner_text("body")
+    pm.goto("/journal/?entry_type=correction")
+    assert f"Position {wrong.pk} was recorded incorrectly" in pm.inner_text("body")

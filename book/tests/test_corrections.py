@@ -169,3 +169,14 @@ def test_the_approver_sees_the_preview_and_the_diff(api, open_position):
     assert preview["pnl_effect"] == "0.00" and len(preview["steps"]) == 3
     changed = {row["field"]: (row["wrong"], row["right"]) for row in preview["diff"] if row["changed"]}
     assert changed == {"direction": ("LONG", "SHORT"), "stop_price": ("70500.000000", "71500.000000")}
+
+
+def test_an_overdue_proposal_no_longer_blocks_a_new_one(api, open_position):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    position = open_position()
+    first = _propose(api, position).json()["approval_id"]
+    ApprovalRequest.objects.filter(pk=first).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    assert _propose(api, position, who="paul").status_code == 202

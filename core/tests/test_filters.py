@@ -37,3 +37,12 @@ def test_pagination_and_format_parameters_are_always_accepted(api):
     response = api["audrey"].get("/groups", {"page_size": 2, "format": "json"})
     assert response.status_code == 200
     assert len(response.json()["results"]) == 2 and response.json()["next"]
+
+
+def test_a_forged_cursor_position_is_a_400_not_a_500(api):
+    import base64
+
+    forged = base64.b64encode(b"p=abc").decode()
+    response = api["audrey"].get("/groups", {"cursor": forged})
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_cursor"

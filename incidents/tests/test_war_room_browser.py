@@ -74,3 +74,8 @@ def test_declare_run_resolve_postmortem_close(seed_library, login, people):
     expect(pam.locator("#journal-entry")).to_have_count(0)  # pam's page predates the resolution
     pam.reload()
     expect(pam.locator("#journal-entry")).to_contain_text(f"#{entry.pk}")
+    pam.goto(f"/journal/?entry_type=incident&related_incident_id={incident.pk}")
+    shown = pam.locator(f"#entry-{entry.pk}")
+    expect(shown).to_contain_text("Incident")
+    expect(shown).to_contain_text("Root Cause")
+    expect(shown).to_contain_text(f"incident {incident.pk}")

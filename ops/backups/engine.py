@@ -16,6 +16,7 @@ from pathlib import Path
 from django.db import connection, connections
 
 from . import exports, pgtools, snapshot
+from .errors import BackupError
 
 PARTIAL = ".partial"
 Progress = Callable[[int, str], None]
@@ -75,6 +76,9 @@ def _make_sqlite(directory: Path, stamp: str, progress: Progress) -> tuple[list[
     name = dump_name(stamp, "sqlite")
     path = _partial(directory, name)
     progress(5, "SQLite online backup")
+    if connection.in_atomic_block:
+        # The online backup waits for the source's write lock forever: refuse instead of hanging.
+        raise BackupError("the SQLite online backup cannot run inside an open transaction; run it from a task")
     connection.ensure_connection()
     target = sqlite3.connect(path)
     try:

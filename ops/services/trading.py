@@ -33,9 +33,8 @@ def _clean_reason(reason) -> str:
 
 
 def _on_open_incidents(actor, text: str) -> None:
-    from incidents.services import incident_event_add
-
     from incidents.models import Incident
+    from incidents.services import incident_event_add
 
     for incident in Incident.objects.open().order_by("pk"):
         incident_event_add(actor=actor, incident=incident, kind="action", text=text)

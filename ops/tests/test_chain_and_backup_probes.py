@@ -47,6 +47,7 @@ def test_no_verified_backup_fails(db, backup_dir):
     assert (outcome.status, outcome.message) == (Status.FAIL, "no verified backup exists")
 
 
+@pytest.mark.django_db(transaction=True)  # SQLite's online backup needs no open transaction
 def test_a_fresh_verified_backup_passes_and_an_old_one_fails(
     people, backup_dir, settings, django_capture_on_commit_callbacks
 ):

@@ -4,26 +4,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import Event
+from .selectors import EXPORT_FIELDS
 
 
 class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = Event
-        fields = (
-            "id",
-            "chain",
-            "seq",
-            "occurred_at",
-            "actor",
-            "action",
-            "subject_type",
-            "subject_id",
-            "payload",
-            "request_id",
-            "client_ip",
-            "prev_hash",
-            "hash",
-        )
+        fields = EXPORT_FIELDS
         read_only_fields = fields
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from book import services as book_services
 from core import roles
 
 PEOPLE = {
@@ -102,6 +103,51 @@ def api(people):
             return client
 
     return Clients()
+
+
+# --- The book: seed 000's instruments, positions opened through the service ------------------
+
+
+@pytest.fixture
+def gold(people):
+    return book_services.instrument_create(
+        actor=people["oscar"],
+        symbol="GOLD_MINI",
+        name="Gold mini",
+        currency="INR",
+        point_value="10",
+        margin_per_lot="105000",
+    )
+
+
+@pytest.fixture
+def nifty(people):
+    return book_services.instrument_create(
+        actor=people["oscar"],
+        symbol="BANK_NIFTY",
+        name="Bank Nifty",
+        currency="INR",
+        point_value="15",
+        margin_per_lot="270000",
+    )
+
+
+@pytest.fixture
+def open_position(people, gold, nifty):
+    """open_position(size=..., ...) opens one as pam; defaults are seed 004's GOLD_MINI long."""
+
+    def _open(**overrides):
+        facts = {
+            "instrument": "GOLD_MINI",
+            "direction": "LONG",
+            "size": 2,
+            "entry_price": 71000,
+            "stop_price": 70500,
+            **overrides,
+        }
+        return book_services.position_open(actor=people["pam"], **facts)
+
+    return _open
 
 
 # --- Real processes: headless Chromium and a Celery worker --------------------------------

@@ -1,25 +1,8 @@
 """The admin home is the dashboard: the book, what waits for me, open incidents, chains, ops."""
 
-import pytest
-
 from audit.services import chains_verify_incremental
 from book import services as book
 from incidents.services import incident_declare
-
-
-@pytest.fixture
-def book_with_a_position(people):
-    book.instrument_create(
-        actor=people["oscar"],
-        symbol="GOLD_MINI",
-        name="Gold mini",
-        currency="INR",
-        point_value="10",
-        margin_per_lot="105000",
-    )
-    return book.position_open(
-        actor=people["pam"], instrument="GOLD_MINI", direction="LONG", size=2, entry_price=71000, stop_price=70500
-    )
 
 
 def _home(client, user) -> str:
@@ -29,10 +12,11 @@ def _home(client, user) -> str:
     return response.content.decode()
 
 
-def test_the_home_page_shows_the_book_and_what_waits_for_the_approver(client, people, book_with_a_position):
+def test_the_home_page_shows_the_book_and_what_waits_for_the_approver(client, people, open_position):
+    position = open_position()
     book.correction_propose(
         actor=people["pam"],
-        position_id=book_with_a_position.pk,
+        position_id=position.pk,
         reason="Size was 3 lots, not 2",
         correct={"instrument": "GOLD_MINI", "direction": "LONG", "size": 3, "entry_price": 71000},
     )

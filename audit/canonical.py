@@ -2,8 +2,9 @@
 
 UTF-8 JSON with sorted keys and no whitespace; datetimes as UTC ISO 8601 with
 microseconds and a `Z`; decimals as fixed-point strings with the field's decimal
-places; foreign keys as their primary key; UUIDs as strings. The same row gives the
-same bytes on any Python 3 version and on PostgreSQL or SQLite.
+places (never an exponent, never a signed zero); foreign keys as their primary key;
+UUIDs as strings. The same row gives the same bytes on any Python 3 version and on
+PostgreSQL or SQLite.
 """
 
 import datetime as dt
@@ -14,6 +15,18 @@ import uuid
 from typing import Any
 
 GENESIS = "0" * 64
+
+
+def unsigned_zero(value: decimal.Decimal) -> decimal.Decimal:
+    """0 for -0: closing a short at its entry price computes Decimal('-0.00'), which no database stores."""
+    return value.copy_abs() if value.is_zero() else value
+
+
+def decimal_text(value: decimal.Decimal, decimal_places: int | None = None) -> str:
+    """Fixed point, rounded as PostgreSQL's numeric rounds (half away from zero), without a signed zero."""
+    if decimal_places is not None and value.is_finite():
+        value = value.quantize(decimal.Decimal(1).scaleb(-decimal_places), rounding=decimal.ROUND_HALF_UP)
+    return format(unsigned_zero(value), "f")
 
 
 def normalize(value: Any, decimal_places: int | None = None) -> Any:
@@ -28,11 +41,9 @@ def normalize(value: Any, decimal_places: int | None = None) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
-        if decimal_places is not None:
-            value = value.quantize(decimal.Decimal(1).scaleb(-decimal_places))
-        return format(value, "f")
+        return decimal_text(value, decimal_places)
     if isinstance(value, float):
-        return repr(value)
+        return repr(value + 0.0)  # -0.0 + 0.0 is 0.0: a JSON payload never carries a signed zero
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, dict):

@@ -6,6 +6,7 @@ constraints on (chain, seq) and (chain, prev_hash) and the insert trigger make a
 impossible.
 """
 
+import decimal
 import hashlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -14,7 +15,7 @@ from django.apps import apps
 from django.db import connections, models, router, transaction
 
 from . import fastpath
-from .canonical import GENESIS, dumps, normalize
+from .canonical import GENESIS, dumps, normalize, unsigned_zero
 from .models import ChainedModel
 
 
@@ -60,18 +61,50 @@ def lock_and_head(model: type[ChainedModel], chain: str) -> tuple[int, str]:
     return (seq, hash_) if seq is not None else (0, GENESIS)
 
 
+# Django's SQLite backend reads a decimal column back through a float rounded to 15 digits.
+SQLITE_DIGITS = decimal.Context(prec=15)
+
+
+def stored_decimal(model_field: models.DecimalField, value, vendor: str) -> decimal.Decimal:
+    """The value a decimal column hands back after storing `value`: its places, its rounding, no -0."""
+    value = model_field.to_python(value)
+    places = decimal.Decimal(1).scaleb(-model_field.decimal_places)
+    if vendor == "sqlite":  # NUMERIC affinity keeps 15 significant digits; the converter rounds half-even
+        value = SQLITE_DIGITS.create_decimal_from_float(float(value)).quantize(places, context=model_field.context)
+    else:  # PostgreSQL's numeric(p, s) rounds half away from zero
+        value = value.quantize(places, rounding=decimal.ROUND_HALF_UP)
+    return unsigned_zero(value)
+
+
+def _stored(model_field: models.Field, value, vendor: str):
+    if value is None:
+        return None
+    if isinstance(model_field, models.JSONField):
+        return normalize(value)
+    if isinstance(model_field, models.DecimalField):
+        return stored_decimal(model_field, value, vendor)
+    if isinstance(model_field, models.GenericIPAddressField):
+        return model_field.get_prep_value(value) or None  # IPv6 compressed and lowercased, as stored
+    return value
+
+
+def seal(row: ChainedModel) -> ChainedModel:
+    """Give every hashed field the value the database will hand back, then hash: a read-back verifies."""
+    vendor = connections[router.db_for_write(type(row))].vendor
+    for name in row.HASH_FIELDS:
+        model_field = row._meta.get_field(name)
+        if not model_field.is_relation:
+            setattr(row, model_field.attname, _stored(model_field, getattr(row, model_field.attname), vendor))
+    row.hash = row.compute_hash()
+    return row
+
+
 def append(model: type[ChainedModel], *, chain: str | None = None, **values) -> ChainedModel:
     """Add one row at the head of its chain and return it (inside the caller's transaction)."""
     chain = chain or model.DEFAULT_CHAIN
     with transaction.atomic(using=router.db_for_write(model)):
         seq, prev_hash = lock_and_head(model, chain)
-        row = model(chain=chain, seq=seq + 1, prev_hash=prev_hash, **values)
-        for name in model.HASH_FIELDS:
-            model_field = model._meta.get_field(name)
-            if isinstance(model_field, models.JSONField):
-                # Store exactly what is hashed, so that a read-back hashes the same.
-                setattr(row, name, normalize(getattr(row, name)))
-        row.hash = row.compute_hash()
+        row = seal(model(chain=chain, seq=seq + 1, prev_hash=prev_hash, **values))
         row.save(force_insert=True)
     return row
 

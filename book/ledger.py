@@ -42,10 +42,14 @@ def ledger_append_many(*, kind: str, positions: list[Position], actor, at, relat
     rows = []
     for position in positions:
         seq += 1
-        row = LedgerEntry(
-            chain=LedgerEntry.DEFAULT_CHAIN, seq=seq, prev_hash=prev_hash, **_values(kind, position, actor, at, related)
+        row = chain.seal(
+            LedgerEntry(
+                chain=LedgerEntry.DEFAULT_CHAIN,
+                seq=seq,
+                prev_hash=prev_hash,
+                **_values(kind, position, actor, at, related),
+            )
         )
-        row.hash = row.compute_hash()
         prev_hash = row.hash
         rows.append(row)
     LedgerEntry.objects.bulk_create(rows, batch_size=2000)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from audit.canonical import unsigned_zero
 from audit.models import AppendOnlyModel, ChainedModel
 
 PRICE = {"max_digits": 20, "decimal_places": 6}
@@ -117,9 +118,9 @@ class Position(models.Model):
         return 1 if self.direction == Direction.LONG else -1
 
     def pnl_at(self, price: Decimal, point_value: Decimal | None = None) -> Decimal:
-        """(price - entry) * size * point_value, negated for a short; to the cent."""
+        """(price - entry) * size * point_value, negated for a short; to the cent, 0.00 never -0.00."""
         point_value = self.instrument.point_value if point_value is None else point_value
-        return ((price - self.entry_price) * self.size * point_value * self.sign).quantize(CENT)
+        return unsigned_zero(((price - self.entry_price) * self.size * point_value * self.sign).quantize(CENT))
 
     def risk_amount(self) -> Decimal:
         """|entry - stop| * size * point_value, to the cent; 0 without a stop."""

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from django.contrib.auth.models import Group
+from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -26,6 +27,13 @@ PEOPLE = {
     "audrey": roles.AUDITOR,
     "nobody": None,
 }
+
+
+# Property-based tests: `ci` keeps `make test` quick; HYPOTHESIS_PROFILE=long runs them for real.
+# No example database (`database=None`): nothing is written into the repository.
+hypothesis_settings.register_profile("ci", max_examples=25, stateful_step_count=20, deadline=None, database=None)
+hypothesis_settings.register_profile("long", max_examples=500, stateful_step_count=60, deadline=None, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 # Rows that data migrations load (severities, escalation path, runbooks, alert rules). A

@@ -31,8 +31,8 @@ PEOPLE = {
 
 # Property-based tests: `ci` keeps `make test` quick; HYPOTHESIS_PROFILE=long runs them for real.
 # No example database (`database=None`): nothing is written into the repository.
-hypothesis_settings.register_profile("ci", max_examples=25, stateful_step_count=20, deadline=None, database=None)
-hypothesis_settings.register_profile("long", max_examples=500, stateful_step_count=60, deadline=None, database=None)
+hypothesis_settings.register_profile("ci", max_examples=24, stateful_step_count=15, deadline=None, database=None)
+hypothesis_settings.register_profile("long", max_examples=400, stateful_step_count=50, deadline=None, database=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

@@ -1,7 +1,8 @@
-"""Issue 11 §1: correcting a SHORT closes it at its entry price, and the book chain still verifies.
+"""Issue 11 §1: a P&L of zero is 0.00, never -0.00, and the book chain still verifies.
 
-Closing a short at entry computes (entry - entry) * size * point_value * -1 = Decimal('-0.00');
-the chain must hash what the row holds (0.00), or verification raises a false tampering alarm.
+Correcting a SHORT closes it at its entry price: (entry - entry) * size * point_value * -1 is
+Decimal('-0.00'), and so is a loss smaller than half a cent. The chain must hash what the row
+holds (0.00), or verification raises a false tampering alarm.
 """
 
 import pytest
@@ -64,4 +65,18 @@ def test_closing_at_entry_records_an_unsigned_zero(people, open_position, capsys
     position = open_position(direction=direction, stop_price=None)
     services.position_close(actor=people["pam"], position_id=position.pk, exit_price=71000)
     _assert_closed_at_zero(position)
+    _assert_chains_verify(capsys)
+
+
+def test_a_loss_smaller_than_half_a_cent_is_recorded_as_zero(people, capsys):
+    """Found by the stateful property test: a LONG closed a hair below entry rounds to -0.00."""
+    services.instrument_create(
+        actor=people["oscar"], symbol="MICRO", name="Micro", currency="INR", point_value="0.000001", margin_per_lot="1"
+    )
+    position = services.position_open(
+        actor=people["pam"], instrument="MICRO", direction="LONG", size="0.0001", entry_price="0.01"
+    )
+    services.position_close(actor=people["pam"], position_id=position.pk, exit_price="0.000001")
+    position.refresh_from_db()
+    assert str(position.realized_pnl) == "0.00"
     _assert_chains_verify(capsys)

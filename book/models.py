@@ -228,7 +228,7 @@ class PortfolioState(models.Model):
     def risk_pct(self) -> Decimal:
         if not self.closed_equity:
             return Decimal("0")
-        return (self.total_risk_amount / self.closed_equity * 100).quantize(Decimal("0.01"))
+        return unsigned_zero((self.total_risk_amount / self.closed_equity * 100).quantize(Decimal("0.01")))
 
 
 def starting_equity() -> Decimal:

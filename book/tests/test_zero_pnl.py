@@ -5,13 +5,15 @@ Decimal('-0.00'), and so is a loss smaller than half a cent. The chain must hash
 holds (0.00), or verification raises a false tampering alarm.
 """
 
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 
 from approvals.services import approval_approve
 from audit.chain import verify_all
 from book import services
-from book.models import LedgerEntry, Position
+from book.models import LedgerEntry, PortfolioState, Position
 
 RIGHT = {"instrument": "GOLD_MINI", "direction": "SHORT", "size": 3, "entry_price": 71000, "stop_price": 71500}
 
@@ -80,3 +82,8 @@ def test_a_loss_smaller_than_half_a_cent_is_recorded_as_zero(people, capsys):
     position.refresh_from_db()
     assert str(position.realized_pnl) == "0.00"
     _assert_chains_verify(capsys)
+
+
+def test_no_risk_on_a_negative_equity_is_zero_percent_not_minus_zero():
+    state = PortfolioState(closed_equity=Decimal("-1500.00"), total_risk_amount=Decimal("0.00"))
+    assert str(state.risk_pct) == "0.00"

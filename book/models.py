@@ -14,11 +14,24 @@ from django.db.models import Q
 
 from audit.canonical import unsigned_zero
 from audit.models import AppendOnlyModel, ChainedModel
+from core.errors import Invalid
 
 PRICE = {"max_digits": 20, "decimal_places": 6}
 MONEY = {"max_digits": 24, "decimal_places": 2}
 LOTS = {"max_digits": 16, "decimal_places": 4}
 CENT = Decimal("0.01")
+# Amounts at or beyond this overflow the money columns (10**22 with MONEY's 24 digits, 2 places).
+MONEY_LIMIT = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"]) - Decimal("0.005")
+
+
+def money(value: Decimal, what: str, field: str) -> Decimal:
+    """To the cent, 0.00 never -0.00; an amount the money columns cannot hold is a 400, not a database error."""
+    if abs(value) >= MONEY_LIMIT:
+        raise Invalid(
+            f"{what} would be {value:.3E}, beyond what the book can record (under 1E+22).",
+            fields={field: ["The resulting amount is too large."]},
+        )
+    return unsigned_zero(value.quantize(CENT))
 
 
 class Direction(models.TextChoices):
@@ -120,16 +133,18 @@ class Position(models.Model):
     def pnl_at(self, price: Decimal, point_value: Decimal | None = None) -> Decimal:
         """(price - entry) * size * point_value, negated for a short; to the cent, 0.00 never -0.00."""
         point_value = self.instrument.point_value if point_value is None else point_value
-        return unsigned_zero(((price - self.entry_price) * self.size * point_value * self.sign).quantize(CENT))
+        pnl = (price - self.entry_price) * self.size * point_value * self.sign
+        return money(pnl, f"The P&L of position {self.pk or '(new)'} at {price}", "price")
 
     def risk_amount(self) -> Decimal:
         """|entry - stop| * size * point_value, to the cent; 0 without a stop."""
         if self.stop_price is None:
             return Decimal("0.00")
-        return (abs(self.entry_price - self.stop_price) * self.size * self.instrument.point_value).quantize(CENT)
+        risk = abs(self.entry_price - self.stop_price) * self.size * self.instrument.point_value
+        return money(risk, "The position's risk amount", "stop_price")
 
     def margin(self) -> Decimal:
-        return (self.size * self.instrument.margin_per_lot).quantize(CENT)
+        return money(self.size * self.instrument.margin_per_lot, "The position's margin", "size")
 
 
 class Price(AppendOnlyModel):

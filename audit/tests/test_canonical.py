@@ -15,6 +15,7 @@ from audit.canonical import dumps, normalize
 from audit.chain import verify_chain
 from audit.models import Event
 from audit.services import event_record
+from core import context
 
 
 @pytest.mark.parametrize(
@@ -56,6 +57,20 @@ def test_an_event_with_a_signed_zero_reads_back_unsigned(db):
     stored = Event.objects.get(pk=event.pk)
     assert stored.payload == {"pnl": "0.00", "f": "0.0"}
     assert stored.compute_hash() == stored.hash == event.hash
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"), [("2001:DB8:0:0::1", "2001:db8::1"), ("", None), ("10.0.0.7", "10.0.0.7")]
+)
+def test_a_client_address_is_hashed_as_the_column_stores_it(db, given, stored):
+    token = context.current.set(context.RequestContext(request_id="r1", client_ip=given))
+    try:
+        event = event_record(actor=None, action="audit.chains.verified")
+    finally:
+        context.current.reset(token)
+    read = Event.objects.get(pk=event.pk)
+    assert read.client_ip == event.client_ip == stored
+    assert read.compute_hash() == read.hash == event.hash
 
 
 # NUL and lone surrogates are refused at the API's edge (PostgreSQL's jsonb cannot hold them).

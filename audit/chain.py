@@ -77,6 +77,7 @@ def stored_decimal(model_field: models.DecimalField, value, vendor: str) -> deci
 
 
 def _stored(model_field: models.Field, value, vendor: str):
+    """One hashed value as its column returns it; other field types come back as they were given."""
     if value is None:
         return None
     if isinstance(model_field, models.JSONField):

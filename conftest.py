@@ -24,6 +24,7 @@ PEOPLE = {
     "ivy": roles.INCIDENT_COMMANDER,
     "oscar": roles.OPS,
     "audrey": roles.AUDITOR,
+    "feed": roles.PRICE_FEED,  # a price feed's service account, not a person
     "nobody": None,
 }
 
@@ -81,7 +82,7 @@ def make_user(username: str, role: str | None = None, **extra):
 @pytest.fixture
 def people(db):
     """One named person per role: pam and paul (PM), alice and arthur (Approver), ivy (IC),
-    oscar (Ops), audrey (Auditor), nobody (no role)."""
+    oscar (Ops), audrey (Auditor), feed (the Price feed service account), nobody (no role)."""
     return {name: make_user(name, role) for name, role in PEOPLE.items()}
 
 

@@ -78,12 +78,17 @@ class PositionAdmin(ReadOnlyAdmin):
 
 class PriceUpload(forms.Form):
     file = forms.FileField(help_text="CSV with header instrument,price,source[,as_of] (as_of in ISO 8601).")
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Prices uploaded by a person are manual prices: say why; a second person approves them.",
+    )
 
 
 @admin.register(Price)
 class PriceAdmin(AppendOnlyAdmin):
-    list_display = ["instrument", "price", "source", "as_of", "recorded_by", "recorded_at"]
-    list_filter = ["instrument", "source"]
+    list_display = ["instrument", "price", "source", "manual", "as_of", "recorded_by", "recorded_at"]
+    list_filter = ["instrument", "manual", "source"]
     list_select_related = ["instrument"]
     change_list_template = "admin/book/price/change_list.html"
 
@@ -97,11 +102,15 @@ class PriceAdmin(AppendOnlyAdmin):
         form = PriceUpload(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                rows = services.prices_record(actor=request.user, prices=csv_prices.parse(form.cleaned_data["file"]))
+                result = services.prices_record(
+                    actor=request.user,
+                    prices=csv_prices.parse(form.cleaned_data["file"]),
+                    reason=form.cleaned_data["reason"],
+                )
             except ServiceError as exc:
-                form.add_error("file", f"{exc.detail} {_fields(exc)}".strip())
+                form.add_error("reason" if "reason" in exc.fields else "file", f"{exc.detail} {_fields(exc)}".strip())
             else:
-                messages.success(request, f"{len(rows)} prices recorded.")
+                messages.success(request, _uploaded(result))
                 return redirect("admin:book_price_changelist")
         context = {
             **self.admin_site.each_context(request),
@@ -110,6 +119,12 @@ class PriceAdmin(AppendOnlyAdmin):
             "opts": self.model._meta,
         }
         return render(request, "admin/book/price/upload.html", context)
+
+
+def _uploaded(result) -> str:
+    if isinstance(result, list):
+        return f"{len(result)} prices recorded."
+    return f"Manual prices sent for approval (request #{result.pk}): they take effect once a second person approves."
 
 
 def _fields(exc: ServiceError) -> str:

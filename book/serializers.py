@@ -65,15 +65,23 @@ class PositionCloseIn(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class PriceIn(serializers.Serializer):
+REASON_HELP = "Required when a person posts: why this price, not the feed's (the approver reads it)."
+
+
+class PriceFields(serializers.Serializer):
     instrument = serializers.CharField()
     price = serializers.DecimalField(max_digits=20, decimal_places=6)
     source = serializers.CharField(max_length=100)
     as_of = serializers.DateTimeField(required=False, help_text="When the price was observed; default now.")
 
 
+class PriceIn(PriceFields):
+    reason = serializers.CharField(required=False, allow_blank=True, help_text=REASON_HELP)
+
+
 class PricesIn(serializers.Serializer):
-    prices = PriceIn(many=True, help_text="Or send one price object as the whole body.")
+    prices = PriceFields(many=True, help_text="Or send one price object as the whole body.")
+    reason = serializers.CharField(required=False, allow_blank=True, help_text=REASON_HELP)
 
 
 class PriceSerializer(serializers.ModelSerializer):
@@ -81,7 +89,17 @@ class PriceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Price
-        fields = ["id", "instrument", "price", "source", "as_of", "recorded_at", "recorded_by"]
+        fields = [
+            "id",
+            "instrument",
+            "price",
+            "source",
+            "as_of",
+            "recorded_at",
+            "recorded_by",
+            "manual",
+            "approval_id",
+        ]
 
 
 class MtmIn(serializers.Serializer):
@@ -94,7 +112,26 @@ class MtmIn(serializers.Serializer):
     source = serializers.CharField(required=False, allow_blank=True, help_text="Bloomberg, broker, exchange…")
 
 
+class PriceUsed(serializers.Serializer):
+    """One price a run used, and where it came from."""
+
+    price = NUMBER
+    price_id = serializers.IntegerField(help_text="The recorded price (GET it in the admin, Prices).")
+    source = serializers.CharField()
+    manual = serializers.BooleanField(
+        default=False, help_text="false: from a price feed; true: typed by a person and approved by another."
+    )
+    approval_id = serializers.IntegerField(allow_null=True, default=None, help_text="The approval of a manual price.")
+    recorded_by = serializers.CharField(default="", help_text="The feed, or the person who typed it.")
+    as_of = serializers.DateTimeField(allow_null=True, default=None)
+
+
 class MtmRunSerializer(serializers.ModelSerializer):
+    prices = serializers.DictField(
+        child=PriceUsed(), help_text="Instrument symbol → the price the run used and where it came from."
+    )
+    manual = serializers.BooleanField(help_text="At least one price used was a manual price.")
+
     class Meta:
         model = MtmRun
         fields = ["id", "ran_at", "ran_by", "prices", "positions_marked", "unrealized_pnl", "manual", "approval_id"]

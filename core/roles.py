@@ -9,13 +9,17 @@ APPROVER = "Approver"
 INCIDENT_COMMANDER = "Incident Commander"
 OPS = "Ops"
 AUDITOR = "Auditor"
+# The people's roles. Service accounts have roles of their own and are not in ALL_ROLES.
 ALL_ROLES = (PM, APPROVER, INCIDENT_COMMANDER, OPS, AUDITOR)
 # Everyone who may write something somewhere: all roles but the read-only auditor.
 WRITERS = (PM, APPROVER, INCIDENT_COMMANDER, OPS)
+# A price feed's service account: its prices are market prices (a person's are manual: four eyes).
+PRICE_FEED = "Price feed"
+SERVICE_ROLES = (PRICE_FEED,)
 
 # Admin permissions per role, as "app_label.codename"; synced after every migrate so
 # that permissions of apps migrated later are granted too.
-ROLE_PERMISSIONS: dict[str, set[str]] = {role: set() for role in ALL_ROLES}
+ROLE_PERMISSIONS: dict[str, set[str]] = {role: set() for role in (*ALL_ROLES, *SERVICE_ROLES)}
 
 
 def grant(role: str, *perms: str) -> None:
@@ -37,6 +41,11 @@ def has_role(user, *roles: str) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return user.is_superuser or bool(user_roles(user) & set(roles))
+
+
+def is_price_feed(user) -> bool:
+    """A price feed's service account, by membership only: a superuser is still a person."""
+    return PRICE_FEED in user_roles(user)
 
 
 def role_required(*roles: str, read: Iterable[str] = ()) -> type[BasePermission]:

@@ -20,6 +20,7 @@ DEMO_USERS = {
     "commander": roles.INCIDENT_COMMANDER,
     "ops": roles.OPS,
     "auditor": roles.AUDITOR,
+    "feed": roles.PRICE_FEED,  # the demo price feed's service account (its API token: drf_create_token feed)
 }
 APPS = ("journal", "approvals", "book", "incidents", "ops", "ops.backups")
 

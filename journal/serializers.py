@@ -27,7 +27,11 @@ class EntryInputSerializer(serializers.Serializer):
     related_entry_id = serializers.CharField(max_length=64, required=False, allow_null=True)
     links = LinkSerializer(many=True, required=False, help_text="More links, any registered kind.")
     supersedes = serializers.IntegerField(
-        min_value=1, required=False, allow_null=True, help_text="Id of the entry this one amends."
+        min_value=1,
+        required=False,
+        allow_null=True,
+        help_text="Id of the entry this one amends: only its author may (403 otherwise), and an entry the "
+        "system wrote is never amended (409): answer it with a new entry linked to it (related_entry_id).",
     )
 
     def service_kwargs(self) -> dict:
@@ -60,6 +64,11 @@ class EntrySerializer(serializers.Serializer):
     related_approval_id = serializers.SerializerMethodField()
     supersedes = serializers.IntegerField(source="supersedes_id", allow_null=True)
     amended = serializers.BooleanField(help_text="True when this version replaces an earlier one.")
+    system = serializers.BooleanField(
+        source="is_system",
+        help_text="Written by the system when something executed (a correction, a price, an incident record): "
+        "never amended; answer it with a new entry linked to it (related_entry_id).",
+    )
     seq = serializers.IntegerField()
     prev_hash = serializers.CharField()
     hash = serializers.CharField()

@@ -97,16 +97,10 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _entry_page(request: HttpRequest, entry: JournalEntry, form: EntryForm | None = None, status: int = 200):
     versions = selectors.versions(entry)
     newest = versions[-1]
-    can_amend = roles.has_role(request.user, *WRITERS)
-    if form is None and can_amend:
-        form = EntryForm(
-            initial={
-                "entry_type": newest.entry_type,
-                "content": newest.content,
-                "tags": ", ".join(newest.tags),
-                "supersedes": newest.pk,
-            }
-        )
+    can_write = roles.has_role(request.user, *WRITERS)
+    refusal = newest.amend_refusal(request.user)
+    if form is None and can_write:
+        form = _answer_form() if refusal else _amend_form(newest)
     context = {
         "title": f"Journal entry #{entry.pk}",
         "entry": entry,
@@ -114,11 +108,24 @@ def _entry_page(request: HttpRequest, entry: JournalEntry, form: EntryForm | Non
         "newest": newest,
         "verified": selectors.hash_verified(entry),
         "link_rows": [(link, links.KINDS.get(link["kind"])) for link in entry.links],
-        "form": form if can_amend else None,
+        "form": form if can_write else None,
+        "amend_refusal": refusal,
         "kinds": sorted(links.KINDS.values(), key=lambda k: k.name),
-        "preset_links": [f"{link['kind']}:{link['id']}" for link in newest.links],
+        "preset_links": [f"entry:{newest.pk}"]
+        if refusal
+        else [f"{link['kind']}:{link['id']}" for link in newest.links],
     }
     return render(request, "journal/entry.html", context, status=status)
+
+
+def _amend_form(newest: JournalEntry) -> EntryForm:
+    initial = {"entry_type": newest.entry_type, "content": newest.content, "tags": ", ".join(newest.tags)}
+    return EntryForm(initial={**initial, "supersedes": newest.pk})
+
+
+def _answer_form() -> EntryForm:
+    """Where amending is refused: a new entry, linked to this one (the picker is preset)."""
+    return EntryForm(initial={"entry_type": "note"})
 
 
 @login_required

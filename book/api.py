@@ -3,7 +3,7 @@
 from django.http import HttpResponse
 from django.urls import path
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, status
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -120,7 +120,9 @@ class Prices(APIView):
     permission_classes = [role_required(PRICE_FEED, PM, OPS)]
 
     @extend_schema(
-        request=s.PricesIn,
+        request=PolymorphicProxySerializer(
+            component_name="PricesOrPrice", serializers=[s.PricesIn, s.PriceIn], resource_type_field_name=None
+        ),
         responses={
             201: OpenApiResponse(s.PriceSerializer(many=True), "Posted by a price feed: recorded as market prices"),
             202: OpenApiResponse(

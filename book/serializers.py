@@ -116,7 +116,7 @@ class PriceUsed(serializers.Serializer):
     """One price a run used, and where it came from."""
 
     price = NUMBER
-    price_id = serializers.IntegerField(help_text="The recorded price (GET it in the admin, Prices).")
+    price_id = serializers.IntegerField(help_text="The id of the recorded price (admin: Prices).")
     source = serializers.CharField()
     manual = serializers.BooleanField(
         default=False, help_text="false: from a price feed; true: typed by a person and approved by another."

@@ -20,6 +20,7 @@ PERSON_FOR_ROLE = {
     roles.INCIDENT_COMMANDER: "ivy",
     roles.OPS: "oscar",
     roles.AUDITOR: "audrey",
+    roles.PRICE_FEED: "feed",  # a service account: prices and instruments, nothing else
 }
 PLACEHOLDERS = ("999999", "00000000-0000-0000-0000-000000000000", "no-such-name")
 SAFE = {"GET", "HEAD", "OPTIONS"}

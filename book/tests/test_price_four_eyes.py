@@ -182,3 +182,18 @@ def test_an_approved_override_records_manual_prices_and_a_system_entry(api, open
     assert run.manual and run.prices["GOLD_MINI"]["manual"] is True
     assert run.prices["GOLD_MINI"]["price_id"] == price.pk
     assert JournalEntry.objects.get(entry_type="mtm").is_system
+
+
+def test_the_approver_sees_what_the_manual_price_changes(api, open_position, client, people):
+    open_position()
+    api["feed"].post(PRICES, {"instrument": "GOLD_MINI", "price": 61450, "source": "stale feed"}, format="json")
+    approval_id = _post_manual(api).json()["approval_id"]
+    detail = api["alice"].get(f"/api/v1/approvals/{approval_id}").json()
+    assert detail["label"] == "Manual market price (typed by a person)"
+    assert detail["preview"]["diff"] == [
+        {"field": "GOLD_MINI price", "wrong": "61450.000000", "right": "71450.000000 (Bloomberg)"}
+    ]
+    assert "1 open position(s)" in detail["preview"]["steps"][1]
+    client.force_login(people["alice"])
+    page = client.get(f"/approvals/{approval_id}/").content.decode()
+    assert "Record a manual price for GOLD_MINI" in page and "71450.000000 (Bloomberg)" in page

@@ -124,10 +124,11 @@ def _price_text(price: Price | None) -> str | None:
 def manual_price_execute(request, *, actor) -> dict:
     """Executor of an approved manual price: the prices, their audit event and the `mtm` journal entry."""
     prices = clean_prices(request.payload["prices"])
+    # The price it replaces now, which a feed may have moved since the request.
+    previous = {p["instrument"].symbol: _price_text(latest_price(p["instrument"].symbol)) for p in prices}
     rows = price_rows_record(
         actor=actor, prices=prices, recorded_by=actor_name(request.requested_by), approval_id=request.pk
     )
-    previous = request.payload.get("previous", {})
     lines = [
         f"Manual price for {p.instrument.symbol}: {p.price} (previous: {previous.get(p.instrument.symbol) or 'none'}). "
         f"Source: {p.source}."

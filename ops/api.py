@@ -12,6 +12,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from core import roles
+from core.csv import CSVRenderer
 from core.idempotency import idempotent
 
 from . import cache as ops_cache
@@ -19,7 +20,6 @@ from . import selectors, services
 from .authentication import CachedTokenAuthentication
 from .models import HealthReport, Heartbeat, LeadershipChange, ProbeResult, ProbeState, Status, TradingChange
 from .probes import PROBES
-from .renderers import CSV_LIMIT, CSVRenderer
 from .serializers import (
     HealthReportSerializer,
     HeartbeatPingSerializer,
@@ -37,6 +37,7 @@ EVERY_ROLE = roles.ALL_ROLES
 OpsOnly = roles.role_required(roles.OPS, read=EVERY_ROLE)
 Halters = roles.role_required(roles.OPS, roles.PM, read=EVERY_ROLE)
 Readers = roles.role_required(read=EVERY_ROLE)
+CSV_LIMIT = 50_000  # rows in one probe-history spreadsheet
 
 
 def with_cache_header(response: Response, hit: bool) -> Response:

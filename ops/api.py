@@ -1,12 +1,10 @@
-"""REST API of ops (mounted under /api/v1/): readiness, heartbeats, the trading switch, probe history."""
+"""REST API of ops (mounted under /api/v1/): heartbeats, the trading switch, probe history (health: ops/health.py)."""
 
 import django_filters
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
@@ -27,7 +25,6 @@ from .serializers import (
     LeadershipChangeSerializer,
     ProbeResultSerializer,
     ProbeStateSerializer,
-    ReadySerializer,
     ReasonSerializer,
     TradingChangeSerializer,
     TradingStateSerializer,
@@ -40,24 +37,6 @@ Readers = roles.role_required(read=EVERY_ROLE)
 CSV_LIMIT = 50_000  # rows in one probe-history spreadsheet
 
 
-def with_cache_header(response: Response, hit: bool) -> Response:
-    response["X-Cache"] = "HIT" if hit else "MISS"
-    return response
-
-
-class ReadyView(APIView):
-    """Seed 001's readiness: cheap live pings of database and Redis plus the celery probe's cached state."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
-
-    @extend_schema(responses={200: ReadySerializer, 503: ReadySerializer}, summary="Readiness (200 or 503)")
-    def get(self, request):
-        body, hit = ops_cache.read_through(ops_cache.READY_KEY, selectors.readiness, settings.OPS_READY_CACHE_SECONDS)
-        code = status.HTTP_200_OK if body["status"] == "ready" else status.HTTP_503_SERVICE_UNAVAILABLE
-        return with_cache_header(Response(body, status=code), hit)
-
-
 class TradingEnabledView(APIView):
     """Polled by trading processes: cached, and right within a second of a halt or resume."""
 
@@ -67,7 +46,7 @@ class TradingEnabledView(APIView):
     @extend_schema(responses=TradingStateSerializer, summary="Is trading enabled?")
     def get(self, request):
         state, hit = selectors.trading_enabled_cached()
-        return with_cache_header(Response(state), hit)
+        return ops_cache.with_cache_header(Response(state), hit)
 
 
 class TradingHaltView(APIView):
@@ -182,7 +161,6 @@ class HealthReportListView(generics.ListAPIView):
 
 
 urlpatterns = [
-    path("ready", ReadyView.as_view(), name="api-ready"),
     path("ops/trading-enabled", TradingEnabledView.as_view(), name="ops-trading-enabled"),
     path("ops/trading/halt", TradingHaltView.as_view(), name="ops-trading-halt"),
     path("ops/trading/resume", TradingResumeView.as_view(), name="ops-trading-resume"),

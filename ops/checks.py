@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -55,6 +56,13 @@ def redis() -> Outcome:
         return ok("not configured: the embedded default uses a local-memory cache", configured=False)
     client.ping()
     return ok("PONG", configured=True)
+
+
+def broker() -> Outcome:
+    """The Celery broker takes a connection: web processes queue their side effects there on commit."""
+    with current_app.connection_for_write(connect_timeout=settings.OPS_BROKER_CHECK_TIMEOUT) as conn:
+        conn.ensure_connection(max_retries=0)  # one attempt: a readiness answer must be quick
+        return ok(f"{conn.transport_cls} broker answered", transport=conn.transport_cls)
 
 
 def celery() -> Outcome:

@@ -71,6 +71,7 @@ def _declared_columns(rows) -> tuple[list[str], frozenset[str]]:
 class CSVRenderer(BaseRenderer):
     """`?format=csv` for a list view: rows of flat dicts (or a serializer's data), one header line.
 
+    An empty list still has its header when the serializer or the view (`csv_columns`) declares one.
     Streaming views negotiate with it too and return their own StreamingHttpResponse (`csv_lines`).
     """
 
@@ -81,7 +82,8 @@ class CSVRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         rows = _rows(data)
         declared, numeric = _declared_columns(rows)
-        columns = list(rows[0]) if rows else declared
+        view = (renderer_context or {}).get("view")
+        columns = list(rows[0]) if rows else declared or list(getattr(view, "csv_columns", ()))
         if not columns:
             return b""
         body = ([_number(row.get(name)) if name in numeric else row.get(name) for name in columns] for row in rows)

@@ -87,6 +87,7 @@ class IncidentListView(generics.ListAPIView):
     permission_classes = [RUN]
     serializer_class = IncidentSerializer
     extra_query_params = ("status", "severity", "since", "until")  # validated by selectors.incidents_filtered
+    csv_columns = CSV_FIELDS
 
     def get_queryset(self):
         return (

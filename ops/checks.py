@@ -59,7 +59,10 @@ def redis() -> Outcome:
 
 
 def broker() -> Outcome:
-    """The Celery broker takes a connection: web processes queue their side effects there on commit."""
+    """The Celery broker takes a connection: web processes queue their side effects there on commit.
+
+    Readiness runs it; the probes need no broker probe, the `celery` probe's round trip goes through it.
+    """
     with current_app.connection_for_write(connect_timeout=settings.OPS_BROKER_CHECK_TIMEOUT) as conn:
         conn.ensure_connection(max_retries=0)  # one attempt: a readiness answer must be quick
         return ok(f"{conn.transport_cls} broker answered", transport=conn.transport_cls)

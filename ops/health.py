@@ -61,14 +61,14 @@ def readiness() -> dict:
     return {"status": "ready" if ready else "not_ready", "checks": {**serving, "celery": _workers()}}
 
 
-class Open(APIView):
+class PublicView(APIView):
     """No authentication: load balancers, `curl` and the runbooks call these."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
 
 
-class Health(Open):
+class Health(PublicView):
     @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer}, summary="Book health (seed 000)")
     def get(self, request):
         try:
@@ -80,7 +80,7 @@ class Health(Open):
         return Response({"status": "healthy", "positions": state["open_positions"], "risk_pct": risk_pct})
 
 
-class Liveness(Open):
+class Liveness(PublicView):
     @extend_schema(
         responses=inline_serializer("Liveness", {"status": serializers.CharField()}),
         summary="Liveness (no database work)",
@@ -89,7 +89,7 @@ class Liveness(Open):
         return Response({"status": "healthy"})
 
 
-class Ready(Open):
+class Ready(PublicView):
     @extend_schema(responses={200: ReadySerializer, 503: ReadySerializer}, summary="Readiness (200 or 503)")
     def get(self, request):
         body, hit = ops_cache.read_through(ops_cache.READY_KEY, readiness, settings.OPS_READY_CACHE_SECONDS)

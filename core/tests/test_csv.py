@@ -49,3 +49,10 @@ def test_an_empty_list_has_its_declared_header_and_an_error_is_one_row():
     assert CSVRenderer().render([]) == b""
     error = {"error": "invalid", "detail": "=bad", "fields": {}}
     assert _read(CSVRenderer().render(error)) == [["error", "detail", "fields"], ["invalid", "'=bad", "{}"]]
+
+
+def test_a_view_declares_the_header_of_an_empty_export():
+    class View:
+        csv_columns = ("id", "title")
+
+    assert _read(CSVRenderer().render([], renderer_context={"view": View()})) == [["id", "title"]]

@@ -10,6 +10,7 @@ import io
 import re
 
 import pytest
+from drf_spectacular.generators import EndpointEnumerator
 
 from book import services as book_services
 from conftest import make_user
@@ -64,6 +65,16 @@ EXPORTS = {
     "probe results": ("/api/v1/ops/probes/results", "message", _probe_message),
     "audit events": ("/api/v1/audit/events", "actor", _audit_actor),
 }
+
+
+def test_the_walk_covers_every_csv_export():
+    """A new `?format=csv` endpoint must join EXPORTS, so the next export is tested too."""
+    offered = {
+        path
+        for path, _, method, callback in EndpointEnumerator().get_api_endpoints()
+        if method == "GET" and any(r.format == "csv" for r in getattr(callback.cls, "renderer_classes", []))
+    }
+    assert offered == {url for url, _, _ in EXPORTS.values()}
 
 
 def download(client, url: str) -> list[dict]:

@@ -70,10 +70,8 @@ def broker() -> Outcome:
 
 def celery() -> Outcome:
     """A worker answers a round-trip task. send_task always goes through the broker (never eager)."""
-    from pms_ops.celery import app
-
     timeout = settings.OPS_CELERY_PROBE_TIMEOUT
-    result = app.send_task("pms_ops.ping")
+    result = current_app.send_task("pms_ops.ping")
     try:
         answer = result.get(timeout=timeout, disable_sync_subtasks=False)
     except Exception as exc:  # celery raises TimeoutError or a broker error

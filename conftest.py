@@ -6,9 +6,11 @@ import subprocess
 import sys
 import time
 import uuid
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -104,6 +106,25 @@ def api(people):
             return client
 
     return Clients()
+
+
+@pytest.fixture
+def database_down():
+    """`with database_down():` every query fails as when the database server is gone (the driver's
+    OperationalError), on PostgreSQL and SQLite alike; the test's own transaction survives it."""
+
+    @contextlib.contextmanager
+    def down():
+        def refuse(*args, **kwargs):
+            raise connection.Database.OperationalError("connection refused (simulated database outage)")
+
+        with (
+            mock.patch.object(connection, "create_cursor", refuse),
+            mock.patch.object(connection, "get_new_connection", refuse),
+        ):
+            yield
+
+    return down
 
 
 # --- The book: seed 000's instruments, positions opened through the service ------------------

@@ -9,6 +9,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.csv import CSVRenderer
 from core.idempotency import idempotent
 from core.roles import ALL_ROLES, OPS, PM, PRICE_FEED, role_required
 
@@ -16,7 +17,6 @@ from . import selectors, services
 from . import serializers as s
 from .models import Instrument, PositionStatus
 from .recovery import recovery_snapshot_json
-from .renderers import CSVRenderer
 from .values import moment
 
 BookRead = role_required(PM, read=ALL_ROLES)

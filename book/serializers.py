@@ -171,9 +171,3 @@ class RecoverySerializer(serializers.Serializer):
     positions = serializers.ListField(child=serializers.DictField())
     portfolio_state = StateSerializer()
     build_ms = serializers.FloatField(help_text="How long building the snapshot took.")
-
-
-class HealthSerializer(serializers.Serializer):
-    status = serializers.CharField()
-    positions = serializers.IntegerField()
-    risk_pct = serializers.FloatField()

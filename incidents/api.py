@@ -13,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.csv import CSVRenderer
 from core.errors import Invalid
 from core.idempotency import idempotent
 from core.roles import ALL_ROLES, INCIDENT_COMMANDER, OPS, WRITERS, has_role, role_required
@@ -20,7 +21,7 @@ from core.roles import ALL_ROLES, INCIDENT_COMMANDER, OPS, WRITERS, has_role, ro
 from . import postmortems, runbooks, selectors, services
 from .models import Incident, Kind, PostMortem, Runbook, RunbookVersion, TimelineEvent
 from .records import postmortem_markdown
-from .renderers import CSVRenderer, MarkdownRenderer
+from .renderers import MarkdownRenderer
 from .serializers import (
     ChecklistItemSerializer,
     IncidentCreateSerializer,
@@ -86,6 +87,7 @@ class IncidentListView(generics.ListAPIView):
     permission_classes = [RUN]
     serializer_class = IncidentSerializer
     extra_query_params = ("status", "severity", "since", "until")  # validated by selectors.incidents_filtered
+    csv_columns = CSV_FIELDS
 
     def get_queryset(self):
         return (

@@ -12,11 +12,12 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from core import roles
+from core.csv import CSVRenderer
 from core.idempotency import idempotent
 from core.pagination import CursorPage
 
 from . import search, selectors
-from .csv_export import CSVRenderer, csv_response
+from .csv_export import csv_response
 from .filters import JournalFilterForm, api_filters
 from .models import JournalEntry
 from .serializers import EntryDetailSerializer, EntryInputSerializer, EntrySerializer, SearchHitSerializer

@@ -100,6 +100,14 @@ class HealthReportSerializer(serializers.ModelSerializer):
         fields = ["id", "date", "passed", "checks", "text", "created_at"]
 
 
+class HealthSerializer(serializers.Serializer):
+    """Seed 000's `/health`."""
+
+    status = serializers.CharField()
+    positions = serializers.IntegerField()
+    risk_pct = serializers.FloatField()
+
+
 class ReadySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["ready", "not_ready"])
     checks = serializers.DictField(child=serializers.CharField())

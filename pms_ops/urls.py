@@ -8,13 +8,11 @@ from drf_spectacular.views import (
     SpectacularSwaggerView,
 )
 
-from core.api import HealthView
-
 APPS = ("audit", "journal", "approvals", "book", "incidents", "ops", "ops.backups")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/health", HealthView.as_view(), name="api-health"),
+    path("", include("ops.health")),  # /health, /api/v1/health, /api/v1/ready
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

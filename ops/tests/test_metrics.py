@@ -49,14 +49,14 @@ def test_requests_are_counted_by_view_method_and_status(api, db):
 
 
 def test_server_errors_show_as_errors_total_500(api, db, monkeypatch):
-    from ops import selectors
+    from ops import health
 
     before = _errors(api, "500")
 
     def explode():
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(selectors, "readiness", explode)
+    monkeypatch.setattr(health, "readiness", explode)
     api[None].raise_request_exception = False
     assert api[None].get("/api/v1/ready").status_code == 500
     api[None].get("/api/v1/nothing-here")

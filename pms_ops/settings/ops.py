@@ -13,9 +13,11 @@ OPS_CELERY_PROBE_TIMEOUT = env.float("OPS_CELERY_PROBE_TIMEOUT", default=5.0)
 OPS_PROBE_RETENTION_DAYS = env.int("OPS_PROBE_RETENTION_DAYS", default=90)
 # How long the cached state of a probe survives without a new run (readiness falls back to the DB).
 OPS_PROBE_STATE_TTL = env.int("OPS_PROBE_STATE_TTL", default=600)
-# /api/v1/ready calls celery "stale" when its probe has not run for this long (seconds).
+# /api/v1/ready reports celery "stale" when its probe has not run for this long (seconds).
 OPS_CELERY_READY_MAX_AGE = env.int("OPS_CELERY_READY_MAX_AGE", default=300)
 OPS_READY_CACHE_SECONDS = env.float("OPS_READY_CACHE_SECONDS", default=2.0)
+# /api/v1/ready gives up on connecting to the Celery broker after this long (seconds).
+OPS_BROKER_CHECK_TIMEOUT = env.float("OPS_BROKER_CHECK_TIMEOUT", default=2.0)
 OPS_TRADING_CACHE_SECONDS = env.int("OPS_TRADING_CACHE_SECONDS", default=30)
 # trading-enabled remembers a polling client's token this long (a revoked token works that much longer).
 OPS_TOKEN_CACHE_SECONDS = env.int("OPS_TOKEN_CACHE_SECONDS", default=30)

@@ -15,7 +15,8 @@ def test_the_schema_validates_without_warnings(tmp_path):
     assert "openapi: 3" in out.read_text()
 
 
-def test_the_schema_and_the_docs_are_served(client):
+def test_the_schema_and_the_docs_are_served(client, people):
+    client.force_login(people["audrey"])
     schema = client.get("/api/schema/?format=json")
     assert schema.status_code == 200
     assert schema.json()["info"]["title"] == "PMS Ops API"

@@ -18,7 +18,12 @@ def lockout_response(request, original_response=None, credentials=None) -> HttpR
         detail = f"Too many failed sign-in attempts; try again in {minutes} minutes."
         response = JsonResponse(error_body("locked_out", detail), status=STATUS)
     else:
-        context = {**admin.site.each_context(request), "username": username, "cooloff_minutes": minutes}
+        context = {
+            **admin.site.each_context(request),
+            "is_nav_sidebar_enabled": False,  # as on the login page: nobody is signed in
+            "username": username,
+            "cooloff_minutes": minutes,
+        }
         response = TemplateResponse(request, "registration/locked_out.html", context, status=STATUS).render()
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return response

@@ -82,3 +82,19 @@ def test_an_api_path_gets_the_json_error_shape():
         "detail": "Too many failed sign-in attempts; try again in 15 minutes.",
         "fields": {},
     }
+
+
+@pytest.mark.browser
+def test_in_the_browser_the_lockout_page_replaces_the_login(browser, live_server, people, settings):
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    try:
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            page.goto("/admin/login/")
+            page.fill("#id_username", "pam")
+            page.fill("#id_password", "not-my-password")
+            page.click("input[type=submit]")
+        assert page.locator("h1").inner_text() == "Sign-in paused"
+        assert "15 minutes" in page.locator("#content-main").inner_text()
+    finally:
+        context.close()

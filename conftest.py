@@ -9,6 +9,7 @@ import uuid
 from unittest import mock
 
 import pytest
+from axes.utils import reset as axes_reset
 from django.contrib.auth.models import Group
 from django.db import connection
 from rest_framework.authtoken.models import Token
@@ -204,6 +205,7 @@ def login(browser, live_server):
     contexts = []
 
     def _login(user, password: str | None = None):
+        axes_reset(username=user.username)  # real throttling stays on; an earlier test's failures do not count
         context = browser.new_context(base_url=live_server.url, timezone_id="Europe/London")
         context.set_default_timeout(10_000)
         contexts.append(context)

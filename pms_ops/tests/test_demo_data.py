@@ -25,7 +25,8 @@ def test_each_role_gets_a_demo_login_that_works(db, settings, tmp_path, client):
     username, password = out.splitlines()[1].split()[-3::2]
     user = get_user_model().objects.get(username=username)
     assert user.groups.filter(name=roles.PM).exists()
-    assert client.login(username=username, password=password)
+    response = client.post("/admin/login/", {"username": username, "password": password})
+    assert response.status_code == 302 and int(client.session["_auth_user_id"]) == user.pk
 
 
 @pytest.mark.sqlite

@@ -10,7 +10,7 @@ from drf_spectacular.views import (
 
 from core.api import HealthView
 
-APPS = ("audit", "journal", "approvals", "book", "incidents", "ops", "ops.backups")
+APPS = ("audit", "journal", "approvals", "book", "incidents", "ops", "backups")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

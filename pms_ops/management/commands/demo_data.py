@@ -21,7 +21,7 @@ DEMO_USERS = {
     "ops": roles.OPS,
     "auditor": roles.AUDITOR,
 }
-APPS = ("journal", "approvals", "book", "incidents", "ops", "ops.backups")
+APPS = ("journal", "approvals", "book", "incidents", "ops", "backups")
 
 
 class Command(BaseCommand):

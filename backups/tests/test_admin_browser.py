@@ -5,7 +5,7 @@ import re
 import pytest
 
 from approvals.models import ApprovalRequest
-from ops.backups.models import Backup, BackupStatus
+from backups.models import Backup, BackupStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

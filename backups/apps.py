@@ -18,7 +18,7 @@ ACTIONS = {
 
 
 class BackupsConfig(AppConfig):
-    name = "ops.backups"
+    name = "backups"
     label = "backups"
     verbose_name = "Backups and restores"
 

@@ -10,9 +10,9 @@ from django.db import connection
 from approvals.models import ApprovalRequest
 from approvals.services import approval_approve
 from audit.models import Event
+from backups import services
+from backups.models import Backup, BackupStatus, Restore, RestoreStatus
 from core import maintenance
-from ops.backups import services
-from ops.backups.models import Backup, BackupStatus, Restore, RestoreStatus
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("runbook_library")]
 
@@ -132,6 +132,6 @@ def test_a_backup_from_an_older_schema_is_brought_current_by_migrate(audited_row
     restore = Restore.objects.get()
     assert restore.status == RestoreStatus.SUCCEEDED, restore.error
     assert "core_idempotencyrecord" in connection.introspection.table_names()
-    from ops.backups.inspection import pending_migrations
+    from backups.inspection import pending_migrations
 
     assert pending_migrations() == []

@@ -56,7 +56,7 @@ def test_an_approved_restore_runs_the_whole_procedure(api, people, audited_rows)
     )
     assert response.status_code == 202, response.content
     request_id = response.json()["approval_request_id"]
-    assert ApprovalRequest.objects.get(pk=request_id).action == "ops.restore"
+    assert ApprovalRequest.objects.get(pk=request_id).action == "backups.restore"
     assert not Restore.objects.exists()  # nothing happens before the second person approves
 
     approval_approve(actor=people["alice"], request_id=request_id, comment="agreed")

@@ -1,3 +1,3 @@
-"""Workflow pages of ops.backups (mounted at the site root)."""
+"""Workflow pages of backups (mounted at the site root)."""
 
 urlpatterns = []

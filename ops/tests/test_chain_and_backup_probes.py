@@ -1,4 +1,4 @@
-"""The chains probe (audit's incremental verification) and backup freshness (ops.backups)."""
+"""The chains probe (audit's incremental verification) and backup freshness (the backups app)."""
 
 import pytest
 from django.db import connection

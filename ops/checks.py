@@ -102,7 +102,7 @@ def disk() -> Outcome:
 
 
 def backup_freshness() -> Outcome:
-    from ops.backups.selectors import newest_verified_backup
+    from backups.selectors import newest_verified_backup
 
     backup = newest_verified_backup()
     limit_hours = settings.OPS_BACKUP_MAX_AGE_HOURS

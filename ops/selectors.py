@@ -85,6 +85,6 @@ def pending_approvals(limit: int = 20):
 
 
 def newest_backups(limit: int = 5) -> list:
-    from ops.backups.selectors import recent_backups
+    from backups.selectors import recent_backups
 
     return list(recent_backups(limit=limit))

@@ -9,7 +9,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerView,
 )
 
-APPS = ("audit", "journal", "approvals", "book", "incidents", "ops", "ops.backups")
+APPS = ("audit", "journal", "approvals", "book", "incidents", "ops", "backups")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

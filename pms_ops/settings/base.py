@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "book",
     "incidents",
     "ops",
-    "ops.backups",
+    "backups",
     "pms_ops",
 ]
 

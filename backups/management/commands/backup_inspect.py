@@ -5,7 +5,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from ops.backups.inspection import inspect
+from backups.inspection import inspect
 
 
 class Command(BaseCommand):

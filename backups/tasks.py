@@ -1,4 +1,4 @@
-"""Celery tasks of ops.backups: thin wrappers that take ids and call the services."""
+"""Celery tasks of backups: thin wrappers that take ids and call the services."""
 
 from celery import shared_task
 from django.conf import settings

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from approvals.models import ApprovalRequest
-from ops.backups.models import Backup, BackupStatus
+from backups.models import Backup, BackupStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,7 +28,7 @@ def test_ops_starts_a_backup_and_requests_a_restore_in_the_admin(login, people):
     page.fill("#id_reason", "drill: restore last night's backup")
     page.click("#submit-restore")
 
-    request = ApprovalRequest.objects.get(action="ops.restore")
+    request = ApprovalRequest.objects.get(action="backups.restore")
     assert request.payload == {"backup_id": backup.pk} and request.requested_by == people["oscar"]
     assert re.search(rf"approval request #{request.pk} awaits a second person", page.inner_text(".messagelist"))
 

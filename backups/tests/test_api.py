@@ -4,8 +4,8 @@ import pytest
 
 from approvals.models import ApprovalRequest
 from audit.models import Event
-from ops.backups import services
-from ops.backups.models import Backup, BackupStatus
+from backups import services
+from backups.models import Backup, BackupStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -96,7 +96,7 @@ def test_the_approver_sees_what_the_restore_would_do(api):
     response = api["oscar"].post("/api/v1/ops/restores", {"backup_id": backup.pk, "reason": "drill"}, format="json")
     assert response.status_code == 202
     request = ApprovalRequest.objects.get(pk=response.json()["approval_request_id"])
-    preview = registry.get("ops.restore").describe(request.payload)
+    preview = registry.get("backups.restore").describe(request.payload)
     assert preview["backup_id"] == backup.pk and "fresh backup" in preview["warning"]
     assert Event.objects.filter(action="backups.restore.requested", subject_id=str(backup.pk)).exists()
 

@@ -13,7 +13,8 @@ from core.errors import Conflict, Invalid, NotFound
 
 from .models import Backup, BackupStatus, Restore
 
-ACTION = "ops.restore"
+ACTION = "backups.restore"
+FORMER_ACTION = "ops.restore"  # its name while backups lived inside ops (migration 0002)
 
 
 def _backup_id(payload: dict) -> int:
@@ -109,7 +110,7 @@ def restore_queue(
 
 
 def restore_execute_approved(request, *, actor) -> dict:
-    """approvals' executor for "ops.restore": runs inside the approving transaction."""
+    """approvals' executor for "backups.restore": runs inside the approving transaction."""
     restore = restore_queue(
         actor=actor,
         backup_id=_backup_id(request.payload),

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from ops.backups import engine, pgtools, services
-from ops.backups.models import Backup, BackupStatus
+from backups import engine, pgtools, services
+from backups.models import Backup, BackupStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,8 +11,8 @@ from django.db import connection
 from django.utils import timezone
 
 from audit.models import Event
-from ops.backups import selectors, services
-from ops.backups.models import Backup, BackupStatus
+from backups import selectors, services
+from backups.models import Backup, BackupStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

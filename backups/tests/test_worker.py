@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ops.backups.models import Backup, BackupStatus
+from backups.models import Backup, BackupStatus
 
 pytestmark = [pytest.mark.postgres, pytest.mark.worker]
 

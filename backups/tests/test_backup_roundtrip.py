@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from audit.models import Event
-from ops.backups import selectors, services
-from ops.backups.models import Backup, BackupStatus
+from backups import selectors, services
+from backups.models import Backup, BackupStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

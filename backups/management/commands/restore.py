@@ -8,9 +8,9 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from backups import procedure, restores
+from backups.models import RestoreStatus
 from core.errors import ServiceError
-from ops.backups import procedure, restores
-from ops.backups.models import RestoreStatus
 
 
 class Command(BaseCommand):

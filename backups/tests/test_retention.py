@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from audit.models import Event
-from ops.backups import services
-from ops.backups.models import Backup, BackupStatus
+from backups import services
+from backups.models import Backup, BackupStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

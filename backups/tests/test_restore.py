@@ -10,9 +10,9 @@ from django.db import connection
 from approvals.models import ApprovalRequest
 from approvals.services import approval_approve
 from audit.models import Event
+from backups import services
+from backups.models import Backup, BackupStatus, Restore, RestoreStatus
 from core import maintenance
-from ops.backups import services
-from ops.backups.models import Backup, BackupStatus, Restore, RestoreStatus
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("runbook_library")]
 
@@ -56,7 +56,7 @@ def test_an_approved_restore_runs_the_whole_procedure(api, people, audited_rows)
     )
     assert response.status_code == 202, response.content
     request_id = response.json()["approval_request_id"]
-    assert ApprovalRequest.objects.get(pk=request_id).action == "ops.restore"
+    assert ApprovalRequest.objects.get(pk=request_id).action == "backups.restore"
     assert not Restore.objects.exists()  # nothing happens before the second person approves
 
     approval_approve(actor=people["alice"], request_id=request_id, comment="agreed")
@@ -132,6 +132,6 @@ def test_a_backup_from_an_older_schema_is_brought_current_by_migrate(audited_row
     restore = Restore.objects.get()
     assert restore.status == RestoreStatus.SUCCEEDED, restore.error
     assert "core_idempotencyrecord" in connection.introspection.table_names()
-    from ops.backups.inspection import pending_migrations
+    from backups.inspection import pending_migrations
 
     assert pending_migrations() == []

@@ -18,7 +18,7 @@ ACTIONS = {
 
 
 class BackupsConfig(AppConfig):
-    name = "ops.backups"
+    name = "backups"
     label = "backups"
     verbose_name = "Backups and restores"
 
@@ -31,11 +31,12 @@ class BackupsConfig(AppConfig):
 
         registry.register(ACTIONS)
         approvals_registry.register(
-            "ops.restore",
+            restores.ACTION,
             restores.restore_execute_approved,
             validate=restores.restore_validate,
             label="Restore the database from a backup",
             describe=restores.restore_describe,
         )
+        approvals_registry.alias(restores.FORMER_ACTION, restores.ACTION)
         roles.grant(roles.OPS, "backups.view_backup", "backups.view_restore", "backups.add_backup")
         roles.grant(roles.AUDITOR, "backups.view_backup", "backups.view_restore")

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from backups import services
+from backups.models import BackupStatus
 from core.errors import ServiceError
-from ops.backups import services
-from ops.backups.models import BackupStatus
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""REST API of ops.backups: the inventory, starting a backup, requesting a restore."""
+"""REST API of backups: the inventory, starting a backup, requesting a restore (paths kept under ops/)."""
 
 from django.urls import path
 from drf_spectacular.utils import extend_schema, inline_serializer

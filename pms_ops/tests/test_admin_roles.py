@@ -178,6 +178,14 @@ def test_every_admin_action_is_offered_and_runs_only_for_its_roles(clients, worl
                 assert model_admin.model._default_manager.filter(pk=selected).exists(), f"{role} ran {name}"
 
 
+@pytest.mark.parametrize("app_label", sorted({a.opts.app_label for a in _admins()}))
+def test_every_admin_app_page_shows_only_to_roles_granted_something_in_it(clients, app_label):
+    url = reverse("admin:app_list", args=[app_label])
+    for role, client in clients.items():
+        granted = role is not None and any(p.startswith(f"{app_label}.") for p in roles.ROLE_PERMISSIONS[role])
+        assert client.get(url).status_code == (200 if granted else 404), f"{role} {url}"
+
+
 # --- The two holes of issue 11 §3, as stories --------------------------------------------
 
 

@@ -248,3 +248,14 @@ def test_only_ops_opens_a_backups_restore_page(clients, verified_backup):
     assert not ApprovalRequest.objects.exists()
     page = clients[roles.AUDITOR].get(reverse("admin:backups_backup_change", args=[verified_backup.pk]))
     assert page.status_code == 200 and "request-restore" not in page.content.decode()
+
+
+def test_verify_again_on_a_running_backup_says_why_and_queues_nothing(
+    people, clients, verify_deliveries, django_capture_on_commit_callbacks
+):
+    running = backup_services.backup_start(actor=people["oscar"], trigger="admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _verify_again(clients[roles.OPS], running)
+    page = response.content.decode()
+    assert f"Backup #{running.pk} is running: only a finished backup can be verified again." in page
+    assert verify_deliveries == []

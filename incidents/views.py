@@ -31,8 +31,8 @@ def _back(request, incident: Incident, action):
     return redirect("incidents:war-room", pk=incident.pk)
 
 
-@require_GET
 @role_page(*ALL_ROLES)
+@require_GET
 def incident_list(request):
     params = request.GET
     try:
@@ -59,8 +59,8 @@ def incident_list(request):
     return render(request, "incidents/list.html", context)
 
 
-@require_POST
 @role_page(*RUNNERS)
+@require_POST
 def incident_declare(request):
     form = request.POST
     try:
@@ -79,8 +79,8 @@ def incident_declare(request):
     return redirect("incidents:war-room", pk=incident.pk)
 
 
-@require_GET
 @role_page(*ALL_ROLES)
+@require_GET
 def war_room(request, pk: int):
     incident = get_object_or_404(Incident.objects.select_related("runbook_version__runbook"), pk=pk)
     timeline = selectors.timeline_tail(incident, limit=TIMELINE_PAGE)
@@ -106,8 +106,8 @@ def war_room(request, pk: int):
     return render(request, "incidents/war_room.html", context)
 
 
-@require_GET
 @role_page(*ALL_ROLES)
+@require_GET
 def timeline_tail(request, pk: int):
     """htmx polling: everything after the events the page was rendered with (idempotent to re-fetch)."""
     incident = get_object_or_404(Incident, pk=pk)
@@ -118,8 +118,8 @@ def timeline_tail(request, pk: int):
     return render(request, "incidents/_tail.html", context)
 
 
-@require_POST
 @role_page(*WRITERS)
+@require_POST
 def note_add(request, pk: int):
     """The quick-add box: 204 + a refresh trigger on success, the error text otherwise."""
     incident = get_object_or_404(Incident, pk=pk)
@@ -132,8 +132,8 @@ def note_add(request, pk: int):
     return HttpResponse(status=204, headers={"HX-Trigger": "timeline-refresh"})
 
 
-@require_POST
 @role_page(*RUNNERS)
+@require_POST
 def status_change(request, pk: int):
     incident = get_object_or_404(Incident, pk=pk)
     version = request.POST.get("version", "")
@@ -150,8 +150,8 @@ def status_change(request, pk: int):
     )
 
 
-@require_POST
 @role_page(*RUNNERS)
+@require_POST
 def role_assign(request, pk: int):
     incident = get_object_or_404(Incident, pk=pk)
     return _back(
@@ -163,8 +163,8 @@ def role_assign(request, pk: int):
     )
 
 
-@require_POST
 @role_page(*RUNNERS)
+@require_POST
 def checklist_tick(request, pk: int, position: int):
     incident = get_object_or_404(Incident, pk=pk)
     ticked = request.POST.get("ticked", "1") == "1"
@@ -216,8 +216,8 @@ def _postmortem_form(form) -> dict:
     }
 
 
-@require_GET
 @role_page(*ALL_ROLES)
+@require_GET
 def postmortem_export(request, pk: int):
     incident = get_object_or_404(Incident, pk=pk)
     current = PostMortem.objects.filter(incident=incident).first() or PostMortem(incident=incident)

@@ -44,8 +44,8 @@ def _timeline(request: HttpRequest, filters: JournalFilterForm) -> dict:
     return {"days": days, "older": older, "ranked": ranked, "q": kwargs["q"]}
 
 
-@require_GET
 @roles.role_page(*READERS)
+@require_GET
 def timeline(request: HttpRequest) -> HttpResponse:
     filters = JournalFilterForm(request.GET)
     context = {"title": "Decision journal", "filters": filters, **_timeline(request, filters)}
@@ -57,8 +57,8 @@ def timeline(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/timeline.html", context, status=status)
 
 
-@require_POST
 @roles.role_page(*WRITERS)
+@require_POST
 def entry_add(request: HttpRequest) -> HttpResponse:
     """Quick add and amend: the same service as POST /api/v1/pms/journal."""
     form = EntryForm(request.POST)
@@ -78,8 +78,8 @@ def entry_add(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/timeline.html", context, status=400)
 
 
-@require_GET
 @roles.role_page(*READERS)
+@require_GET
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _entry_page(request, get_object_or_404(JournalEntry.objects.select_related("author"), pk=pk))
 
@@ -111,16 +111,16 @@ def _entry_page(request: HttpRequest, entry: JournalEntry, form: EntryForm | Non
     return render(request, "journal/entry.html", context, status=status)
 
 
-@require_POST
 @roles.role_page(*WRITERS)
+@require_POST
 def preview(request: HttpRequest) -> HttpResponse:
     """htmx: the Markdown as it will render (sanitized exactly like the stored entry)."""
     text = request.POST.get("content", "")[:40_000]
     return HttpResponse(markdown_html(text) or '<p class="help">Nothing to preview yet.</p>')
 
 
-@require_GET
 @roles.role_page(*WRITERS)
+@require_GET
 def link_search(request: HttpRequest) -> HttpResponse:
     """htmx: candidates for the link picker, as checkboxes named `link`."""
     kind = request.GET.get("link_kind", "")

@@ -47,8 +47,8 @@ def dashboard_panel(request):
     return render(request, "ops/_panel.html", dashboard.context(request.user))
 
 
-@require_POST
 @roles.role_page(roles.OPS, roles.PM)
+@require_POST
 def trading_halt(request):
     try:
         services.trading_halt(actor=request.user, reason=request.POST.get("reason", ""))
@@ -58,8 +58,8 @@ def trading_halt(request):
     return redirect("ops:dashboard")
 
 
-@require_POST
 @roles.role_page(roles.OPS, roles.PM)
+@require_POST
 def trading_resume(request):
     try:
         approval = services.trading_resume_request(actor=request.user, reason=request.POST.get("reason", ""))

@@ -10,22 +10,12 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 
-from core.errors import Forbidden, ServiceError
+from core.admin import ReadOnlyAdmin, action
+from core.errors import ServiceError
 from core.roles import OPS, has_role
 
 from . import restores, services
 from .models import Backup, Restore
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 def progress_bar(percent: int, step: str) -> str:
@@ -36,7 +26,6 @@ def progress_bar(percent: int, step: str) -> str:
 class BackupAdmin(ReadOnlyAdmin):
     list_display = ("id", "started_at", "status", "progress_display", "size", "duration_seconds", "trigger", "error")
     list_filter = ("status", "trigger")
-    show_full_result_count = False
     readonly_fields = [f.name for f in Backup._meta.fields]
     change_list_template = "admin/backups/backup/change_list.html"
     change_form_template = "admin/backups/backup/change_form.html"
@@ -48,28 +37,32 @@ class BackupAdmin(ReadOnlyAdmin):
 
     def get_urls(self):
         urls = [
-            path("start/", self.admin_site.admin_view(self.start_view), name="backups_backup_start"),
-            path("<int:pk>/restore/", self.admin_site.admin_view(self.restore_view), name="backups_backup_restore"),
+            path("start/", self.role_view(self.start_view, OPS), name="backups_backup_start"),
+            path("<int:pk>/restore/", self.role_view(self.restore_view, OPS), name="backups_backup_restore"),
         ]
         return urls + super().get_urls()
 
+    def changelist_view(self, request, extra_context=None):
+        context = {"can_start": has_role(request.user, OPS), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = {"can_restore": has_role(request.user, OPS), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context=context)
+
     def start_view(self, request):
-        if request.method == "POST" and has_role(request.user, OPS):
+        if request.method == "POST":
             try:
                 backup = services.backup_request(actor=request.user, trigger="admin")
                 self.message_user(request, f"Backup #{backup.pk} started; its progress shows below.")
             except ServiceError as exc:
                 self.message_user(request, exc.detail, messages.ERROR)
-        elif request.method == "POST":
-            self.message_user(request, "Starting a backup needs the Ops role.", messages.ERROR)
         return redirect("admin:backups_backup_changelist")
 
     def restore_view(self, request, pk: int):
         backup = get_object_or_404(Backup, pk=pk)
         if request.method == "POST":
             try:
-                if not has_role(request.user, OPS):
-                    raise Forbidden("Requesting a restore needs the Ops role.")
                 approval = restores.restore_request(
                     actor=request.user, backup_id=backup.pk, reason=request.POST.get("reason", "")
                 )
@@ -82,12 +75,13 @@ class BackupAdmin(ReadOnlyAdmin):
         context = {**self.admin_site.each_context(request), "backup": backup, "opts": self.model._meta}
         return TemplateResponse(request, "admin/backups/backup/restore.html", context)
 
-    @admin.action(description="Verify again (restore into a scratch database)")
+    @action(OPS, description="Verify again (restore into a scratch database)")
     def verify_again(self, request, queryset):
+        """A worker verifies (pg tools take minutes); the page says it is queued."""
         for backup in queryset:
             try:
-                backup = services.backup_verify(backup_id=backup.pk, actor=request.user)
-                self.message_user(request, f"Backup #{backup.pk}: {backup.status} {backup.error}")
+                services.backup_verify_request(actor=request.user, backup_id=backup.pk)
+                self.message_user(request, f"Backup #{backup.pk}: verification queued; its result shows below.")
             except ServiceError as exc:
                 self.message_user(request, exc.detail, messages.ERROR)
 

@@ -155,6 +155,17 @@ def backup_verify(*, backup_id: int, actor="system:backups") -> Backup:
     return backup_verification_record(backup_id=backup.pk, actor=actor, result=result)
 
 
+def backup_verify_request(*, actor, backup_id: int) -> Backup:
+    """Verify a finished backup again on a worker once this transaction commits (the admin's action)."""
+    backup = Backup.objects.filter(pk=backup_id).first()
+    if backup is None:
+        raise NotFound(f"Backup {backup_id} does not exist.")
+    if backup.status not in (BackupStatus.VERIFIED, BackupStatus.BAD):
+        raise Conflict(f"Backup #{backup.pk} is {backup.status}: only a finished backup can be verified again.")
+    transaction.on_commit(lambda: current_app.tasks["backups.backup_verify"].delay(backup.pk, actor.pk))
+    return backup
+
+
 def backup_verification_record(*, backup_id: int, actor, result: dict) -> Backup:
     with transaction.atomic():
         backup = Backup.objects.select_for_update().get(pk=backup_id)

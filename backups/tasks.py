@@ -2,6 +2,7 @@
 
 from celery import shared_task
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 from . import procedure, services
 
@@ -16,6 +17,12 @@ def backup_run_scheduled() -> str:
     """Beat's daily backup: start one and make it in this same task."""
     backup = services.backup_start(actor="system:beat", trigger="beat")
     return services.backup_run(backup_id=backup.pk).status
+
+
+@shared_task(name="backups.backup_verify", time_limit=settings.BACKUP_TASK_TIME_LIMIT)
+def backup_verify(backup_id: int, actor_id: int) -> str:
+    actor = get_user_model().objects.get(pk=actor_id)
+    return services.backup_verify(backup_id=backup_id, actor=actor).status
 
 
 @shared_task(name="backups.backups_prune")

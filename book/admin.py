@@ -2,34 +2,20 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
 
-from audit.admin import AppendOnlyAdmin
+from core.admin import AppendOnlyAdmin, ReadOnlyAdmin, RoleAdmin
 from core.errors import ServiceError
+from core.roles import OPS, PM, has_role
 
 from . import csv_prices, services
 from .models import Instrument, LedgerEntry, MtmRun, PortfolioState, Position, Price
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows that only services write: viewable, never edited here."""
-
-    show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Instrument)
-class InstrumentAdmin(admin.ModelAdmin):
+class InstrumentAdmin(RoleAdmin):
     """Instruments are added here; never changed, as their point value prices every recorded P&L."""
 
     list_display = ["symbol", "name", "asset_class", "currency", "point_value", "margin_per_lot"]
@@ -37,9 +23,6 @@ class InstrumentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def save_model(self, request, obj, form, change):
         try:
@@ -76,6 +59,9 @@ class PositionAdmin(ReadOnlyAdmin):
     search_fields = ["=id", "instrument__symbol", "notes"]
 
 
+UPLOADERS = (PM, OPS)
+
+
 class PriceUpload(forms.Form):
     file = forms.FileField(help_text="CSV with header instrument,price,source[,as_of] (as_of in ISO 8601).")
     reason = forms.CharField(
@@ -93,12 +79,14 @@ class PriceAdmin(AppendOnlyAdmin):
     change_list_template = "admin/book/price/change_list.html"
 
     def get_urls(self):
-        upload = path("upload/", self.admin_site.admin_view(self.upload), name="book_price_upload")
+        upload = path("upload/", self.role_view(self.upload, *UPLOADERS), name="book_price_upload")
         return [upload, *super().get_urls()]
 
+    def changelist_view(self, request, extra_context=None):
+        context = {"can_upload": has_role(request.user, *UPLOADERS), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=context)
+
     def upload(self, request):
-        if not request.user.has_perm("book.add_price"):
-            raise PermissionDenied
         form = PriceUpload(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:

@@ -4,8 +4,6 @@ import hmac
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -48,28 +46,20 @@ class MetricsView(APIView):
         return 'Bearer realm="metrics"'
 
 
-def _require(request, *allowed: str) -> None:
-    if not roles.has_role(request.user, *allowed):
-        raise PermissionDenied
-
-
-@login_required
+@roles.role_page(*roles.ALL_ROLES)
 def dashboard_page(request):
-    _require(request, *roles.ALL_ROLES)
     return render(request, "ops/dashboard.html", {"title": "Ops dashboard", **dashboard.context(request.user)})
 
 
-@login_required
+@roles.role_page(*roles.ALL_ROLES)
 def dashboard_panel(request):
     """The live part of the dashboard, re-fetched by htmx every few seconds."""
-    _require(request, *roles.ALL_ROLES)
     return render(request, "ops/_panel.html", dashboard.context(request.user))
 
 
-@login_required
+@roles.role_page(roles.OPS, roles.PM)
 @require_POST
 def trading_halt(request):
-    _require(request, roles.OPS, roles.PM)
     try:
         services.trading_halt(actor=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, "Trading halted.")
@@ -78,10 +68,9 @@ def trading_halt(request):
     return redirect("ops:dashboard")
 
 
-@login_required
+@roles.role_page(roles.OPS, roles.PM)
 @require_POST
 def trading_resume(request):
-    _require(request, roles.OPS, roles.PM)
     try:
         approval = services.trading_resume_request(actor=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, f"Resume requested: approval request #{approval.pk} waits for a second person.")

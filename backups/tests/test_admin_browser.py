@@ -44,6 +44,5 @@ def test_an_auditor_sees_the_inventory_without_the_start_button(login, people):
 @pytest.mark.django_db
 def test_the_start_view_refuses_anyone_but_ops(client, people):
     client.force_login(people["audrey"])
-    response = client.post("/admin/backups/backup/start/", follow=True)
-    assert b"needs the Ops role" in response.content
+    assert client.post("/admin/backups/backup/start/").status_code == 403
     assert not Backup.objects.exists()

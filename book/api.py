@@ -9,6 +9,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.filters import MomentFilter
 from core.idempotency import idempotent
 from core.roles import ALL_ROLES, OPS, PM, role_required
 
@@ -50,7 +51,7 @@ class InstrumentList(generics.ListAPIView):
 class PositionFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=PositionStatus.choices, method="noop")
     instrument = filters.CharFilter(method="noop", help_text="Instrument symbol.")
-    as_of = filters.IsoDateTimeFilter(method="noop", help_text="Rebuild the book as it was at this moment.")
+    as_of = MomentFilter(method="noop", help_text="Rebuild the book as it was at this moment.")
 
     def noop(self, queryset, name, value):
         return queryset

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from core.serializers import StrictSerializer
+
 from .models import Direction, Instrument, MtmRun, Position, Price
 
 NUMBER = serializers.DecimalField(max_digits=20, decimal_places=6, coerce_to_string=True)
@@ -13,9 +15,9 @@ class InstrumentSerializer(serializers.ModelSerializer):
         fields = ["id", "symbol", "name", "asset_class", "currency", "point_value", "margin_per_lot"]
 
 
-class InstrumentIn(serializers.Serializer):
+class InstrumentIn(StrictSerializer):
     symbol = serializers.CharField(max_length=40)
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    name = serializers.CharField(max_length=200)
     asset_class = serializers.CharField(max_length=40, required=False, allow_blank=True)
     currency = serializers.CharField(max_length=3)
     point_value = serializers.DecimalField(max_digits=20, decimal_places=6)
@@ -51,7 +53,7 @@ class PositionSerializer(serializers.ModelSerializer):
         ]
 
 
-class PositionOpenIn(serializers.Serializer):
+class PositionOpenIn(StrictSerializer):
     instrument = serializers.CharField(help_text="Instrument symbol, e.g. GOLD_MINI.")
     direction = serializers.ChoiceField(choices=Direction.choices)
     size = serializers.DecimalField(max_digits=16, decimal_places=4)
@@ -60,19 +62,19 @@ class PositionOpenIn(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class PositionCloseIn(serializers.Serializer):
+class PositionCloseIn(StrictSerializer):
     exit_price = serializers.DecimalField(max_digits=20, decimal_places=6)
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class PriceIn(serializers.Serializer):
+class PriceIn(StrictSerializer):
     instrument = serializers.CharField()
     price = serializers.DecimalField(max_digits=20, decimal_places=6)
     source = serializers.CharField(max_length=100)
     as_of = serializers.DateTimeField(required=False, help_text="When the price was observed; default now.")
 
 
-class PricesIn(serializers.Serializer):
+class PricesIn(StrictSerializer):
     prices = PriceIn(many=True, help_text="Or send one price object as the whole body.")
 
 
@@ -84,7 +86,7 @@ class PriceSerializer(serializers.ModelSerializer):
         fields = ["id", "instrument", "price", "source", "as_of", "recorded_at", "recorded_by"]
 
 
-class MtmIn(serializers.Serializer):
+class MtmIn(StrictSerializer):
     manual_prices = serializers.DictField(
         child=serializers.DecimalField(max_digits=20, decimal_places=6),
         required=False,
@@ -100,7 +102,7 @@ class MtmRunSerializer(serializers.ModelSerializer):
         fields = ["id", "ran_at", "ran_by", "prices", "positions_marked", "unrealized_pnl", "manual", "approval_id"]
 
 
-class CorrectIn(serializers.Serializer):
+class CorrectIn(StrictSerializer):
     instrument = serializers.CharField()
     direction = serializers.ChoiceField(choices=Direction.choices)
     size = serializers.DecimalField(max_digits=16, decimal_places=4)
@@ -108,7 +110,7 @@ class CorrectIn(serializers.Serializer):
     stop_price = serializers.DecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
 
 
-class CorrectionIn(serializers.Serializer):
+class CorrectionIn(StrictSerializer):
     position_id = serializers.IntegerField()
     reason = serializers.CharField()
     correct = CorrectIn()

@@ -4,8 +4,14 @@ A typo in a filter name must not silently return the whole table: every query pa
 a list does not know is a 400 naming it. Malformed values are a 400 too (django-filter).
 """
 
+import datetime as dt
+
+import django_filters
+from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
+
+from .dates import parse_datetime_strict
 
 # Parameters every view understands: pagination and the renderer choice.
 ALWAYS_ALLOWED = frozenset({"cursor", "page_size", "format"})
@@ -18,6 +24,24 @@ def _filter_param_names(filterset) -> set[str]:
         suffixes = getattr(field.widget, "suffixes", None)
         names |= {f"{name}_{s}" if s else name for s in suffixes} if suffixes else {name}
     return names
+
+
+class MomentField(forms.Field):
+    """An ISO 8601 moment (a bare date: midnight) within the years `core.dates` accepts."""
+
+    def to_python(self, value) -> dt.datetime | None:
+        if value in (None, ""):
+            return None
+        try:
+            return parse_datetime_strict(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    """Use instead of IsoDateTimeFilter: an impossible date, offset or year is a 400, never a 500."""
+
+    field_class = MomentField
 
 
 class StrictFilterBackend(DjangoFilterBackend):

@@ -13,7 +13,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import Invalid
 from core.idempotency import idempotent
 from core.roles import ALL_ROLES, INCIDENT_COMMANDER, OPS, WRITERS, has_role, role_required
 
@@ -120,11 +119,6 @@ class IncidentDetailView(APIView):
 
     @extend_schema(request=IncidentPatchSerializer, responses=IncidentSerializer, summary="Edit record fields")
     def patch(self, request, pk: int):
-        unknown = sorted(set(request.data) - set(IncidentPatchSerializer().fields))
-        if unknown:
-            raise Invalid(
-                f"These fields cannot be changed: {', '.join(unknown)}.", fields={f: ["Not editable."] for f in unknown}
-            )
         data = dict(_valid(IncidentPatchSerializer, request.data))
         version = data.pop("version", None)
         if "impact" in data:

@@ -3,12 +3,14 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.serializers import StrictModelSerializer, StrictSerializer
+
 from .models import ChecklistItem, Incident, Kind, PostMortem, Runbook, RunbookVersion, TimelineEvent
 
 API_KINDS = (Kind.NOTE, Kind.ACTION, Kind.COMMS, Kind.PROBE)
 
 
-class TickSerializer(serializers.Serializer):
+class TickSerializer(StrictSerializer):
     ticked = serializers.BooleanField(default=True)
 
 
@@ -79,14 +81,14 @@ class IncidentSerializer(serializers.ModelSerializer):
         return ChecklistItemSerializer(incident.checklist.all(), many=True).data
 
 
-class ImpactSerializer(serializers.Serializer):
+class ImpactSerializer(StrictSerializer):
     trading_halted = serializers.BooleanField(required=False)
     positions_affected = serializers.BooleanField(required=False)
     data_affected = serializers.BooleanField(required=False)
     details = serializers.CharField(required=False, allow_blank=True)
 
 
-class IncidentCreateSerializer(serializers.Serializer):
+class IncidentCreateSerializer(StrictSerializer):
     title = serializers.CharField(max_length=200)
     severity = serializers.CharField()
     detected_by = serializers.CharField(required=False, allow_blank=True, default="")
@@ -95,7 +97,7 @@ class IncidentCreateSerializer(serializers.Serializer):
     impact = ImpactSerializer(required=False, allow_null=True, default=None)
 
 
-class IncidentPatchSerializer(serializers.Serializer):
+class IncidentPatchSerializer(StrictSerializer):
     """Only these fields may change; `version` is the one the client read (optional, 409 when stale)."""
 
     version = serializers.IntegerField(required=False, min_value=1)
@@ -114,13 +116,13 @@ class IncidentPatchSerializer(serializers.Serializer):
     prevention = serializers.CharField(required=False, allow_blank=True)
 
 
-class StatusSerializer(serializers.Serializer):
+class StatusSerializer(StrictSerializer):
     status = serializers.CharField()
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class RoleSerializer(serializers.Serializer):
+class RoleSerializer(StrictSerializer):
     role = serializers.CharField()
     user = serializers.CharField(help_text="Username.")
     version = serializers.IntegerField(required=False, min_value=1)
@@ -139,19 +141,19 @@ class TimelineEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TimelineCreateSerializer(serializers.Serializer):
+class TimelineCreateSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=API_KINDS, default=Kind.NOTE)
     text = serializers.CharField(allow_blank=True, trim_whitespace=False)
     occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class ActionItemSerializer(serializers.Serializer):
+class ActionItemSerializer(StrictSerializer):
     description = serializers.CharField()
     owner = serializers.CharField(help_text="Username of the owner.")
     due_date = serializers.DateField()
 
 
-class PostMortemSerializer(serializers.ModelSerializer):
+class PostMortemSerializer(StrictModelSerializer):
     action_items = ActionItemSerializer(many=True, required=False)
 
     class Meta:

@@ -3,18 +3,20 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.serializers import StrictSerializer
+
 from . import search, selectors
 from .rendering import markdown_html
 from .selectors import LINK_FILTERS
 from .services import MAX_CONTENT, MAX_TAGS
 
 
-class LinkSerializer(serializers.Serializer):
+class LinkSerializer(StrictSerializer):
     kind = serializers.CharField(max_length=30)
     id = serializers.CharField(max_length=64)
 
 
-class EntryInputSerializer(serializers.Serializer):
+class EntryInputSerializer(StrictSerializer):
     """Seed 004's body; the service does the business validation (types, links, amendments)."""
 
     entry_type = serializers.CharField(max_length=40)

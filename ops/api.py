@@ -12,6 +12,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from core import roles
+from core.filters import MomentFilter
 from core.idempotency import idempotent
 
 from . import cache as ops_cache
@@ -144,8 +145,8 @@ class ProbeStateListView(generics.ListAPIView):
 class ProbeResultFilter(django_filters.FilterSet):
     probe = django_filters.ChoiceFilter(choices=[(name, name) for name in PROBES])
     status = django_filters.ChoiceFilter(choices=Status.choices)
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    since = MomentFilter(field_name="created_at", lookup_expr="gte")
+    until = MomentFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = ProbeResult

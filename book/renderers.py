@@ -13,10 +13,10 @@ class CSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         rows = data if isinstance(data, list) else [data]
-        if not rows:
-            return b""
+        # An empty export is still a CSV file: its header line (an empty body would lose its Content-Type).
+        fields = list(rows[0]) if rows else list(renderer_context["view"].get_serializer().fields)
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), extrasaction="ignore")
+        writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
         return out.getvalue().encode()

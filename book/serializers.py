@@ -19,7 +19,7 @@ class InstrumentIn(StrictSerializer):
     symbol = serializers.CharField(max_length=40)
     name = serializers.CharField(max_length=200)
     asset_class = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    currency = serializers.CharField(max_length=3)
+    currency = serializers.RegexField(r"^[A-Za-z]{3}$", help_text="ISO 4217 code, e.g. INR.")
     point_value = serializers.DecimalField(max_digits=20, decimal_places=6)
     margin_per_lot = serializers.DecimalField(max_digits=24, decimal_places=2)
 

@@ -12,6 +12,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 FIRST_YEAR, LAST_YEAR = 1900, 9998
 HINT = "Use an ISO 8601 date or datetime, e.g. 2026-12-01 or 2026-12-01T09:30:00Z."
+# The same range for the OpenAPI schema (a prefix of an ISO 8601 moment).
+YEAR_PATTERN = r"^(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-"
 RANGE_HINT = f"Use a moment between the years {FIRST_YEAR} and {LAST_YEAR}."
 
 

@@ -31,6 +31,15 @@ class CursorPage(CursorPagination):
             raise _refused("page_size", f"A whole number from 1 to {self.max_page_size}.", "invalid")
         return int(raw)
 
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+            elif parameter["name"] == self.cursor_query_param:
+                parameter["description"] = "Opaque: the `next` or `previous` link of a page, as given."
+        return parameters
+
     def paginate_queryset(self, queryset, request, view=None):
         self._model = queryset.model
         return super().paginate_queryset(queryset, request, view)

@@ -5,7 +5,18 @@ from rest_framework import serializers
 
 from core.serializers import StrictModelSerializer, StrictSerializer
 
-from .models import ChecklistItem, Incident, Kind, PostMortem, Runbook, RunbookVersion, TimelineEvent
+from .models import (
+    ChecklistItem,
+    Incident,
+    Kind,
+    PostMortem,
+    RoleName,
+    Runbook,
+    RunbookVersion,
+    SeverityCode,
+    Status,
+    TimelineEvent,
+)
 
 API_KINDS = (Kind.NOTE, Kind.ACTION, Kind.COMMS, Kind.PROBE)
 
@@ -90,7 +101,7 @@ class ImpactSerializer(StrictSerializer):
 
 class IncidentCreateSerializer(StrictSerializer):
     title = serializers.CharField(max_length=200)
-    severity = serializers.CharField()
+    severity = serializers.ChoiceField(choices=SeverityCode.choices)
     detected_by = serializers.CharField(required=False, allow_blank=True, default="")
     runbook = serializers.CharField(required=False, allow_blank=True, default="")
     symptoms = serializers.CharField(required=False, allow_blank=True, default="")
@@ -102,7 +113,7 @@ class IncidentPatchSerializer(StrictSerializer):
 
     version = serializers.IntegerField(required=False, min_value=1)
     title = serializers.CharField(required=False, max_length=200)
-    severity = serializers.CharField(required=False)
+    severity = serializers.ChoiceField(choices=SeverityCode.choices, required=False)
     detected_by = serializers.CharField(required=False, allow_blank=True)
     runbook = serializers.CharField(required=False)
     impact = ImpactSerializer(required=False)
@@ -117,14 +128,14 @@ class IncidentPatchSerializer(StrictSerializer):
 
 
 class StatusSerializer(StrictSerializer):
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     version = serializers.IntegerField(required=False, min_value=1)
 
 
 class RoleSerializer(StrictSerializer):
-    role = serializers.CharField()
-    user = serializers.CharField(help_text="Username.")
+    role = serializers.ChoiceField(choices=RoleName.choices)
+    user = serializers.CharField(help_text="Username.", max_length=150)
     version = serializers.IntegerField(required=False, min_value=1)
 
 

@@ -61,8 +61,7 @@ class JournalListView(GenericAPIView):
         if request.accepted_renderer.format == "csv":
             return csv_response(entries)
         page = search.attach_headlines(self.paginate_queryset(entries), filters["q"])
-        serializer_class = SearchHitSerializer if filters["q"] else EntrySerializer
-        data = serializer_class(page, many=True, context={"q": filters["q"] or ""}).data
+        data = SearchHitSerializer(page, many=True, context={"q": filters["q"]}).data
         return self.get_paginated_response(data)
 
     @extend_schema(

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from core.serializers import StrictSerializer
 
 from . import search, selectors
+from .models import EntryType
 from .rendering import markdown_html
 from .selectors import LINK_FILTERS
 from .services import MAX_CONTENT, MAX_TAGS
@@ -19,7 +20,7 @@ class LinkSerializer(StrictSerializer):
 class EntryInputSerializer(StrictSerializer):
     """Seed 004's body; the service does the business validation (types, links, amendments)."""
 
-    entry_type = serializers.CharField(max_length=40)
+    entry_type = serializers.ChoiceField(choices=EntryType.choices)
     content = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=MAX_CONTENT * 2)
     occurred_at = serializers.DateTimeField(required=False, allow_null=True)
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=MAX_TAGS)
@@ -83,14 +84,15 @@ class EntrySerializer(serializers.Serializer):
 
 
 class SearchHitSerializer(EntrySerializer):
-    """A list row when `q` is given: relevance and an HTML snippet with matches in <mark>."""
+    """A list row: with `q`, its relevance and an HTML snippet with the matches in <mark> (else both null)."""
 
     rank = serializers.FloatField(allow_null=True, required=False, default=None)
     snippet = serializers.SerializerMethodField()
 
-    @extend_schema_field(serializers.CharField())
-    def get_snippet(self, entry) -> str:
-        return search.snippet_html(entry, self.context.get("q", ""))
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_snippet(self, entry) -> str | None:
+        q = self.context.get("q")
+        return search.snippet_html(entry, q) if q else None
 
 
 class EntryDetailSerializer(EntrySerializer):

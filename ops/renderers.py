@@ -18,10 +18,11 @@ class CSVRenderer(BaseRenderer):
         rows = data.get("results", data) if isinstance(data, dict) else data
         if isinstance(data, dict) and "error" in data:
             rows = [data]
+        # An empty export is still a CSV file: its header line (an empty body would lose its Content-Type).
+        fields = list(rows[0]) if rows else list(renderer_context["view"].get_serializer().fields)
         out = io.StringIO()
-        if rows:
-            writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in row.items()})
+        writer = csv.DictWriter(out, fieldnames=fields)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in row.items()})
         return out.getvalue().encode(self.charset)

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from core.serializers import StrictSerializer
+from core.serializers import PositiveDecimalField, StrictSerializer
 
 from .models import Direction, Instrument, MtmRun, Position, Price
 
@@ -20,8 +20,8 @@ class InstrumentIn(StrictSerializer):
     name = serializers.CharField(max_length=200)
     asset_class = serializers.CharField(max_length=40, required=False, allow_blank=True)
     currency = serializers.RegexField(r"^[A-Za-z]{3}$", help_text="ISO 4217 code, e.g. INR.")
-    point_value = serializers.DecimalField(max_digits=20, decimal_places=6)
-    margin_per_lot = serializers.DecimalField(max_digits=24, decimal_places=2)
+    point_value = PositiveDecimalField(max_digits=20, decimal_places=6)
+    margin_per_lot = PositiveDecimalField(max_digits=24, decimal_places=2)
 
 
 class PositionSerializer(serializers.ModelSerializer):
@@ -56,26 +56,28 @@ class PositionSerializer(serializers.ModelSerializer):
 class PositionOpenIn(StrictSerializer):
     instrument = serializers.CharField(help_text="Instrument symbol, e.g. GOLD_MINI.")
     direction = serializers.ChoiceField(choices=Direction.choices)
-    size = serializers.DecimalField(max_digits=16, decimal_places=4)
-    entry_price = serializers.DecimalField(max_digits=20, decimal_places=6)
-    stop_price = serializers.DecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
+    size = PositiveDecimalField(max_digits=16, decimal_places=4)
+    entry_price = PositiveDecimalField(max_digits=20, decimal_places=6)
+    stop_price = PositiveDecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
 class PositionCloseIn(StrictSerializer):
-    exit_price = serializers.DecimalField(max_digits=20, decimal_places=6)
+    exit_price = PositiveDecimalField(max_digits=20, decimal_places=6)
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
 class PriceIn(StrictSerializer):
     instrument = serializers.CharField()
-    price = serializers.DecimalField(max_digits=20, decimal_places=6)
+    price = PositiveDecimalField(max_digits=20, decimal_places=6)
     source = serializers.CharField(max_length=100)
     as_of = serializers.DateTimeField(required=False, help_text="When the price was observed; default now.")
 
 
 class PricesIn(StrictSerializer):
-    prices = PriceIn(many=True, help_text="Or send one price object as the whole body.")
+    prices = serializers.ListField(
+        child=PriceIn(), min_length=1, help_text="Or send one price object as the whole body."
+    )
 
 
 class PriceSerializer(serializers.ModelSerializer):
@@ -88,7 +90,7 @@ class PriceSerializer(serializers.ModelSerializer):
 
 class MtmIn(StrictSerializer):
     manual_prices = serializers.DictField(
-        child=serializers.DecimalField(max_digits=20, decimal_places=6),
+        child=PositiveDecimalField(max_digits=20, decimal_places=6),
         required=False,
         help_text="Symbol → price. An override: needs reason and source, and four-eyes approval (202).",
     )
@@ -105,13 +107,13 @@ class MtmRunSerializer(serializers.ModelSerializer):
 class CorrectIn(StrictSerializer):
     instrument = serializers.CharField()
     direction = serializers.ChoiceField(choices=Direction.choices)
-    size = serializers.DecimalField(max_digits=16, decimal_places=4)
-    entry_price = serializers.DecimalField(max_digits=20, decimal_places=6)
-    stop_price = serializers.DecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
+    size = PositiveDecimalField(max_digits=16, decimal_places=4)
+    entry_price = PositiveDecimalField(max_digits=20, decimal_places=6)
+    stop_price = PositiveDecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
 
 
 class CorrectionIn(StrictSerializer):
-    position_id = serializers.IntegerField()
+    position_id = serializers.IntegerField(min_value=1)
     reason = serializers.CharField()
     correct = CorrectIn()
 

@@ -30,8 +30,9 @@ def parse_moment(raw: str) -> dt.datetime | dt.date:
         raise ValueError(HINT)
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise ValueError(RANGE_HINT)
-    if isinstance(value, dt.datetime) and timezone.is_naive(value):
-        value = timezone.make_aware(value)
+    if isinstance(value, dt.datetime):
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 (and Python) allow.
+        value = timezone.make_aware(value) if timezone.is_naive(value) else value.astimezone(dt.UTC)
     return value
 
 

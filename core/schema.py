@@ -44,8 +44,16 @@ def _path_ids_from_one(schema: dict) -> None:
                     parameter["schema"].setdefault("minimum", 1)
 
 
+def _closed_request_bodies(schema: dict) -> None:
+    """Every request body is read by a strict serializer (core.serializers): unknown keys are refused."""
+    for name, component in schema.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and "properties" in component:
+            component.setdefault("additionalProperties", False)
+
+
 def postprocess(result: dict, generator, request, public) -> dict:
     """SPECTACULAR_SETTINGS POSTPROCESSING_HOOKS entry (after drf-spectacular's enum hook)."""
+    _closed_request_bodies(result)
     _walk(result.get("components", {}))
     _walk(result.get("paths", {}))
     _path_ids_from_one(result)

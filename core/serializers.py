@@ -9,7 +9,9 @@ are known: a body read from GET can be sent back.
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 from .dates import parse_moment
@@ -39,9 +41,9 @@ def _raw_problem(field: serializers.Field, value) -> str | None:
     return None
 
 
+# Refuses unknown keys, non-ASCII numbers and impossible moments, each named, before DRF reads the body.
+# (Comments, not docstrings: the OpenAPI schema would show them as every request body's description.)
 class StrictInputMixin:
-    """Refuses unknown keys, non-ASCII numbers and impossible moments, each named, before DRF reads the body."""
-
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
             fields = self.fields
@@ -65,3 +67,22 @@ class StrictSerializer(StrictInputMixin, serializers.Serializer):
 
 class StrictModelSerializer(StrictInputMixin, serializers.ModelSerializer):
     pass
+
+
+class PositiveDecimalField(serializers.DecimalField):
+    """A price, size or value that must be above zero: refused here, named, and stated so in the schema."""
+
+    def __init__(self, *, max_digits: int, decimal_places: int, **kwargs):
+        kwargs.setdefault("min_value", Decimal(1).scaleb(-decimal_places))
+        super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+
+
+class PositiveDecimalFieldSchema(OpenApiSerializerFieldExtension):
+    """`1`, `0.5`, `71000.25`: a whole part without a sign, or a fraction ending in a non-zero digit."""
+
+    target_class = PositiveDecimalField
+
+    def map_serializer_field(self, auto_schema, direction) -> dict:
+        whole, places = self.target.max_digits - self.target.decimal_places, self.target.decimal_places
+        pattern = rf"^([1-9][0-9]{{0,{whole - 1}}}(\.[0-9]{{1,{places}}})?|0?\.[0-9]{{0,{places - 1}}}[1-9])$"
+        return {"type": "string", "format": "decimal", "pattern": pattern}

@@ -154,7 +154,7 @@ class TimelineEventSerializer(serializers.ModelSerializer):
 
 class TimelineCreateSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=API_KINDS, default=Kind.NOTE)
-    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    text = serializers.CharField(trim_whitespace=False)
     occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 

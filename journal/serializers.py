@@ -1,5 +1,6 @@
 """DRF serializers of the journal: the seed-004 request body and the entry as returned."""
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -11,6 +12,9 @@ from .rendering import markdown_html
 from .selectors import LINK_FILTERS
 from .services import MAX_CONTENT, MAX_TAGS
 
+# The service's rule (journal.services.CONTROL), stated where the schema can show it.
+NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
 
 class LinkSerializer(StrictSerializer):
     kind = serializers.CharField(max_length=30)
@@ -21,7 +25,11 @@ class EntryInputSerializer(StrictSerializer):
     """Seed 004's body; the service does the business validation (types, links, amendments)."""
 
     entry_type = serializers.ChoiceField(choices=EntryType.choices)
-    content = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=MAX_CONTENT * 2)
+    content = serializers.CharField(
+        trim_whitespace=False,
+        max_length=MAX_CONTENT * 2,
+        validators=[RegexValidator(NO_CONTROL, "Remove control characters (only tabs and line breaks are allowed).")],
+    )
     occurred_at = serializers.DateTimeField(required=False, allow_null=True)
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=MAX_TAGS)
     related_position_id = serializers.CharField(max_length=64, required=False, allow_null=True)

@@ -2,13 +2,14 @@
 
 from django.contrib.auth.models import Group
 from django.urls import path
-from rest_framework import generics, serializers
+from rest_framework import generics
 
 from core.idempotency import idempotent
 from core.roles import AUDITOR, OPS, role_required
+from core.serializers import StrictModelSerializer
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class GroupSerializer(StrictModelSerializer):
     class Meta:
         model = Group
         fields = ["id", "name"]
@@ -25,4 +26,5 @@ class GroupList(generics.ListCreateAPIView):
         return self.create(request, *args, **kwargs)
 
 
-urlpatterns = [path("groups", GroupList.as_view())]
+# Also under /api/, where the input guard answers in the JSON error shape.
+urlpatterns = [path("groups", GroupList.as_view()), path("api/groups", GroupList.as_view())]

@@ -3,9 +3,12 @@
 import json
 
 import pytest
+from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
+from rest_framework import serializers
 
 from audit.models import Event
 from book.models import Instrument, MtmRun, Position
+from core.serializers import StrictInputMixin
 from incidents.models import PostMortem
 from incidents.services import incident_declare
 
@@ -119,3 +122,38 @@ def test_non_ascii_digits_in_a_dict_of_prices_are_refused(api, gold):
     body = {"manual_prices": {"GOLD_MINI": "\u0667\u0661\u0660\u0660\u0660"}, "reason": "r", "source": "s"}
     assert "manual_prices" in _refused(api["pam"].post("/api/v1/pms/book/mtm", body, format="json"))["fields"]
     assert not MtmRun.objects.exists()
+
+
+def test_a_moment_with_an_offset_postgresql_cannot_store_is_read_in_utc(api, people):
+    response = api["oscar"].get("/api/v1/ops/probes/results", {"since": "2165-08-23T14:00:42-17:12"})
+    assert response.status_code == 200 and response.json()["results"] == []
+
+
+def _serializers_within(serializer) -> list:
+    """The serializer and every serializer nested in its fields (lists and dicts of them too)."""
+    found, stack = [], [serializer]
+    while stack:
+        current = stack.pop()
+        current = getattr(current, "child", current)
+        if isinstance(current, serializers.BaseSerializer):
+            found.append(current)
+            stack.extend(current.fields.values())
+        elif isinstance(current, serializers.Field) and hasattr(current, "child"):
+            stack.append(current.child)
+    return found
+
+
+def test_every_request_body_of_the_api_is_read_by_a_strict_serializer():
+    """So that a new endpoint cannot silently ignore misspelt keys again (one mechanism: core.serializers)."""
+    generator = SchemaGenerator()
+    loose = []
+    for path, _, method, callback in EndpointEnumerator().get_api_endpoints():
+        if method not in ("POST", "PUT", "PATCH"):
+            continue
+        request = generator.create_view(callback, method).schema.get_request_serializer()
+        if request is None:
+            continue
+        instance = request() if isinstance(request, type) else request
+        within = _serializers_within(instance)
+        loose += [f"{method} {path}: {type(s).__name__}" for s in within if not isinstance(s, StrictInputMixin)]
+    assert not loose, loose

@@ -79,7 +79,7 @@ class PositionList(generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        as_of = "as_of" in request.query_params
+        as_of = bool(request.query_params.get("as_of"))  # `?as_of=` (empty) is the book as it is now
         if request.accepted_renderer.format == "csv":
             rows = list(queryset[:MAX_CSV_ROWS])
             rows = selectors.apply_as_of(rows) if as_of else rows

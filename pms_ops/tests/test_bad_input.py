@@ -157,3 +157,9 @@ def test_every_request_body_of_the_api_is_read_by_a_strict_serializer():
         within = _serializers_within(instance)
         loose += [f"{method} {path}: {type(s).__name__}" for s in within if not isinstance(s, StrictInputMixin)]
     assert not loose, loose
+
+
+def test_an_empty_as_of_is_the_book_as_it_is_now(api, open_position):
+    position = open_position()
+    response = api["pam"].get("/api/v1/pms/book/positions", {"as_of": ""})
+    assert response.status_code == 200 and [row["id"] for row in response.json()["results"]] == [position.pk]

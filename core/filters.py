@@ -60,4 +60,20 @@ class StrictFilterBackend(DjangoFilterBackend):
             )
             error.pms_code = "unknown_parameter"
             raise error
+        if filterset is not None:
+            _refuse_non_ascii_numbers(filterset)
         return super().filter_queryset(request, queryset, view)
+
+
+NUMERIC_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField, forms.ModelChoiceField)
+
+
+def _refuse_non_ascii_numbers(filterset) -> None:
+    """An Arabic-Indic five in `?backup=` would match backup 5 (int() reads any Unicode digit): ASCII only."""
+    bad = {
+        name: ["Use a number written with the ASCII digits 0-9."]
+        for name, field in filterset.form.fields.items()
+        if isinstance(field, NUMERIC_FIELDS) and not str(filterset.data.get(name, "")).isascii()
+    }
+    if bad:
+        raise ValidationError(bad)

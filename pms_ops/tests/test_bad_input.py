@@ -163,3 +163,8 @@ def test_an_empty_as_of_is_the_book_as_it_is_now(api, open_position):
     position = open_position()
     response = api["pam"].get("/api/v1/pms/book/positions", {"as_of": ""})
     assert response.status_code == 200 and [row["id"] for row in response.json()["results"]] == [position.pk]
+
+
+def test_non_ascii_digits_in_a_numeric_filter_are_refused(api, people):
+    response = api["oscar"].get("/api/v1/ops/restores", {"backup": "\u0665"})
+    assert "backup" in _refused(response)["fields"]

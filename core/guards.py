@@ -44,7 +44,7 @@ class InputGuardMiddleware:
             body = error_body("invalid", detail, {name: [BAD_TEXT_MESSAGE] for name in bad})
             return JsonResponse(body, status=400)
         limit = max_body_bytes()
-        if _is_api(request) and _content_length(request) > limit:
+        if _is_api(request) and limit is not None and _content_length(request) > limit:
             detail = f"The request body is larger than {limit} bytes."
             return JsonResponse(error_body("too_large", detail), status=413)
         return self.get_response(request)

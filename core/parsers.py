@@ -68,6 +68,6 @@ def _invalid(field: str, message: str) -> ParseError:
     return error
 
 
-def max_body_bytes() -> int:
-    """The largest request body the API reads (Django's own limit for form data, reused)."""
-    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2_621_440
+def max_body_bytes() -> int | None:
+    """The largest request body the API reads: Django's own limit for form data, reused (None: no limit)."""
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from core.idempotency import idempotent
 from core.roles import AUDITOR, OPS, role_required
+from core.serializers import StrictSerializer
 
 from . import restores, selectors, services
 from .models import Backup, Restore
@@ -66,7 +67,7 @@ class RestoreSerializer(serializers.ModelSerializer):
         ]
 
 
-class RestoreRequestSerializer(serializers.Serializer):
+class RestoreRequestSerializer(StrictSerializer):
     backup_id = serializers.IntegerField(min_value=1)
     reason = serializers.CharField(max_length=2000)
 

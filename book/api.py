@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.csv import CSVRenderer
+from core.filters import MomentFilter
 from core.idempotency import idempotent
 from core.roles import ALL_ROLES, OPS, PM, PRICE_FEED, role_required
 
@@ -50,7 +51,7 @@ class InstrumentList(generics.ListAPIView):
 class PositionFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=PositionStatus.choices, method="noop")
     instrument = filters.CharFilter(method="noop", help_text="Instrument symbol.")
-    as_of = filters.IsoDateTimeFilter(method="noop", help_text="Rebuild the book as it was at this moment.")
+    as_of = MomentFilter(method="noop", help_text="Rebuild the book as it was at this moment.")
 
     def noop(self, queryset, name, value):
         return queryset
@@ -78,7 +79,7 @@ class PositionList(generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        as_of = "as_of" in request.query_params
+        as_of = bool(request.query_params.get("as_of"))  # `?as_of=` (empty) is the book as it is now
         if request.accepted_renderer.format == "csv":
             rows = list(queryset[:MAX_CSV_ROWS])
             rows = selectors.apply_as_of(rows) if as_of else rows

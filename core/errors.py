@@ -141,7 +141,7 @@ def exception_handler(exc, context):
         response.data = error_body(getattr(exc, "pms_code", "invalid"), _validation_summary(fields), fields)
         return response
     code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "error")
-    response.data = error_body(code, str(exc.detail))
+    response.data = error_body(code, str(exc.detail), getattr(exc, "fields", None))
     return response
 
 

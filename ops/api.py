@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from core import roles
 from core.csv import CSVRenderer
+from core.filters import MomentFilter
 from core.idempotency import idempotent
 
 from . import cache as ops_cache
@@ -124,8 +125,8 @@ class ProbeStateListView(generics.ListAPIView):
 class ProbeResultFilter(django_filters.FilterSet):
     probe = django_filters.ChoiceFilter(choices=[(name, name) for name in PROBES])
     status = django_filters.ChoiceFilter(choices=Status.choices)
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    since = MomentFilter(field_name="created_at", lookup_expr="gte")
+    until = MomentFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = ProbeResult

@@ -3,13 +3,14 @@
 from django.contrib.auth.models import Group
 from django.http import HttpResponse
 from django.urls import path
-from rest_framework import generics, serializers
+from rest_framework import generics
 
 from core.idempotency import idempotent
 from core.roles import AUDITOR, OPS, role_page, role_required
+from core.serializers import StrictModelSerializer
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class GroupSerializer(StrictModelSerializer):
     class Meta:
         model = Group
         fields = ["id", "name"]
@@ -31,4 +32,9 @@ def group_page(request):
     return HttpResponse(f"{request.method} groups page")
 
 
-urlpatterns = [path("groups", GroupList.as_view()), path("groups/page", group_page)]
+# Also under /api/, where the input guard answers in the JSON error shape.
+urlpatterns = [
+    path("groups", GroupList.as_view()),
+    path("api/groups", GroupList.as_view()),
+    path("groups/page", group_page),
+]

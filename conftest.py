@@ -6,9 +6,12 @@ import subprocess
 import sys
 import time
 import uuid
+from unittest import mock
 
 import pytest
+from axes.utils import reset as axes_reset
 from django.contrib.auth.models import Group
+from django.db import connection
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -25,6 +28,7 @@ PEOPLE = {
     "ivy": roles.INCIDENT_COMMANDER,
     "oscar": roles.OPS,
     "audrey": roles.AUDITOR,
+    "feed": roles.PRICE_FEED,  # a price feed's service account, not a person
     "nobody": None,
 }
 
@@ -89,7 +93,7 @@ def make_user(username: str, role: str | None = None, **extra):
 @pytest.fixture
 def people(db):
     """One named person per role: pam and paul (PM), alice and arthur (Approver), ivy (IC),
-    oscar (Ops), audrey (Auditor), nobody (no role)."""
+    oscar (Ops), audrey (Auditor), feed (the Price feed service account), nobody (no role)."""
     return {name: make_user(name, role) for name, role in PEOPLE.items()}
 
 
@@ -111,6 +115,25 @@ def api(people):
             return client
 
     return Clients()
+
+
+@pytest.fixture
+def database_down():
+    """`with database_down():` every query fails as when the database server is gone (the driver's
+    OperationalError), on PostgreSQL and SQLite alike; the test's own transaction survives it."""
+
+    @contextlib.contextmanager
+    def down():
+        def refuse(*args, **kwargs):
+            raise connection.Database.OperationalError("connection refused (simulated database outage)")
+
+        with (
+            mock.patch.object(connection, "create_cursor", refuse),
+            mock.patch.object(connection, "get_new_connection", refuse),
+        ):
+            yield
+
+    return down
 
 
 # --- The book: seed 000's instruments, positions opened through the service ------------------
@@ -190,6 +213,7 @@ def login(browser, live_server):
     contexts = []
 
     def _login(user, password: str | None = None):
+        axes_reset(username=user.username)  # real throttling stays on; an earlier test's failures do not count
         context = browser.new_context(base_url=live_server.url, timezone_id="Europe/London")
         context.set_default_timeout(10_000)
         contexts.append(context)

@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from audit.admin import AppendOnlyAdmin
+from core.admin import AppendOnlyAdmin, ReadOnlyAdmin, ReadOnlyInline, RoleAdmin
 from core.errors import ServiceError
 
 from . import services
@@ -11,7 +11,7 @@ from .models import ApprovalDecision, ApprovalPolicy, ApprovalRequest
 
 
 @admin.register(ApprovalPolicy)
-class ApprovalPolicyAdmin(admin.ModelAdmin):
+class ApprovalPolicyAdmin(RoleAdmin):
     list_display = ["action", "required_approvals", "approver_roles", "expiry_hours"]
 
     def save_model(self, request, obj, form, change):
@@ -28,41 +28,23 @@ class ApprovalPolicyAdmin(admin.ModelAdmin):
             raise ValidationError(exc.detail) from exc
         obj.pk = policy.pk
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
-
-class DecisionInline(admin.TabularInline):
+class DecisionInline(ReadOnlyInline):
     model = ApprovalDecision
     fields = ["decided_by", "verdict", "comment", "decided_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ApprovalRequest)
-class ApprovalRequestAdmin(admin.ModelAdmin):
+class ApprovalRequestAdmin(ReadOnlyAdmin):
     list_display = ["id", "action", "status", "requested_by", "created_at", "expires_at", "decided_at"]
     list_filter = ["status", "action"]
     list_select_related = ["requested_by"]
     search_fields = ["reason", "subject_id"]
-    show_full_result_count = False
     inlines = [DecisionInline]
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ApprovalDecision)

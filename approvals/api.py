@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from core.idempotency import idempotent
 from core.roles import ALL_ROLES, WRITERS, role_required
+from core.serializers import StrictSerializer
 
 from . import selectors, services
 from .models import ApprovalDecision, ApprovalRequest, Status
@@ -65,7 +66,7 @@ class ApprovalDetailSerializer(ApprovalSerializer):
         return selectors.preview(obj)
 
 
-class CommentIn(serializers.Serializer):
+class CommentIn(StrictSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 

@@ -19,6 +19,8 @@ class ApprovableAction:
 
 
 ACTIONS: dict[str, ApprovableAction] = {}
+# Former names of renamed actions: requests recorded under the old name still resolve.
+ALIASES: dict[str, str] = {}
 
 
 def register(
@@ -34,5 +36,14 @@ def register(
     )
 
 
+def alias(old_name: str, name: str) -> None:
+    """Keep a renamed action's former name resolving to it (finished requests keep the name they were made under)."""
+    ALIASES[old_name] = name
+
+
+def canonical(name: str) -> str:
+    return ALIASES.get(name, name)
+
+
 def get(name: str) -> ApprovableAction | None:
-    return ACTIONS.get(name)
+    return ACTIONS.get(canonical(name))

@@ -50,6 +50,7 @@ def approval_request_create(
         raise Invalid("A reason is required.", fields={"reason": ["Say why this is needed."]})
     if approvable.validate:
         approvable.validate(payload)
+    action = approvable.name  # a former (aliased) name opens a request under the current one
     policy = ApprovalPolicy.for_action(action)
     with transaction.atomic():
         request = ApprovalRequest.objects.create(
@@ -203,6 +204,7 @@ def approval_policy_set(
         )
     if required_approvals < 1 or expiry_hours < 1:
         raise Invalid("At least one approval and one hour.", fields={"required_approvals": ["At least 1."]})
+    action = registry.canonical(action)  # a policy under a former name would never apply
     with transaction.atomic():
         policy, _ = ApprovalPolicy.objects.select_for_update().get_or_create(action=action)
         before = {

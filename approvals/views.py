@@ -2,13 +2,11 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from core.errors import ServiceError
-from core.roles import ALL_ROLES, has_role
+from core.roles import ALL_ROLES, role_page
 
 from . import selectors, services
 from .models import Status
@@ -19,14 +17,8 @@ class DecisionForm(forms.Form):
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
 
 
-def _require_reader(request) -> None:
-    if not has_role(request.user, *ALL_ROLES):
-        raise PermissionDenied("The approvals queue needs a PMS Ops role.")
-
-
-@login_required
+@role_page(*ALL_ROLES)
 def queue(request):
-    _require_reader(request)
     status = request.GET.get("status", Status.PENDING)
     if status not in Status.values and status != "all":
         status = Status.PENDING
@@ -37,9 +29,8 @@ def queue(request):
     return render(request, "approvals/queue.html", context)
 
 
-@login_required
+@role_page(*ALL_ROLES)
 def detail(request, pk: int):
-    _require_reader(request)
     approval = selectors.requests().filter(pk=pk).first()
     if approval is None:
         raise Http404(f"No approval request {pk}.")
@@ -73,9 +64,8 @@ def _decide(request, pk: int, data: dict) -> None:
         messages.success(request, f"Request #{pk} rejected.")
 
 
-@login_required
+@role_page(*ALL_ROLES)
 def cancel(request, pk: int):
-    _require_reader(request)
     if request.method != "POST":
         return redirect("approvals:detail", pk=pk)
     try:

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import roles
+from core.csv import CSVRenderer
 from core.pagination import CursorPage
 
 from . import export, filters, selectors
@@ -29,21 +30,14 @@ from .serializers import EventProofSerializer, EventSerializer, VerificationSeri
 READERS = roles.role_required(roles.AUDITOR, roles.OPS)
 
 
-class _StreamRenderer(BaseRenderer):
-    """Selects a streamed export by Accept or ?format=; the view streams, this never renders."""
+class NDJSONRenderer(BaseRenderer):
+    """Selects the streamed NDJSON export by Accept or ?format=; the view streams, this never renders."""
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):  # pragma: no cover - views stream
-        raise NotImplementedError("audit exports are streamed by the view")
-
-
-class NDJSONRenderer(_StreamRenderer):
     media_type = "application/x-ndjson"
     format = "ndjson"
 
-
-class CSVRenderer(_StreamRenderer):
-    media_type = "text/csv"
-    format = "csv"
+    def render(self, data, accepted_media_type=None, renderer_context=None):  # pragma: no cover - views stream
+        raise NotImplementedError("audit exports are streamed by the view")
 
 
 class AuditView(APIView):

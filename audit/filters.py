@@ -7,11 +7,13 @@ parameter not listed here is a 400 that names it.
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from core.serializers import StrictSerializer
+
 # Parameters that are not filters but are understood by the list view.
 CONTROL_PARAMS = {"cursor", "page_size", "format"}
 
 
-class EventFilters(serializers.Serializer):
+class EventFilters(StrictSerializer):
     actor = serializers.CharField(required=False, max_length=150, help_text="Exact username, or system:<name>.")
     action = serializers.CharField(
         required=False, max_length=100, help_text="Prefix of the dotted action: `book` or `book.position.`."

@@ -58,7 +58,7 @@ def load(count: int) -> float:
 
 
 def raw_pg_dump(directory: Path) -> tuple[float, int]:
-    from ops.backups import pgtools
+    from backups import pgtools
 
     path = directory / "raw.pgdump"
     started = time.perf_counter()
@@ -74,7 +74,7 @@ def _step_seconds(steps: list[dict]) -> dict:
 
 
 def run() -> dict:
-    from ops.backups import procedure, restores, services
+    from backups import procedure, restores, services
 
     settings.BACKUP_DIR = Path(tempfile.mkdtemp(prefix="pms-bench-backups-"))
     settings.MAINTENANCE_FLAG_PATH = settings.BACKUP_DIR / "maintenance.json"

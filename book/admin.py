@@ -2,34 +2,20 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
 
-from audit.admin import AppendOnlyAdmin
+from core.admin import AppendOnlyAdmin, ReadOnlyAdmin, RoleAdmin
 from core.errors import ServiceError
+from core.roles import OPS, PM, has_role
 
 from . import csv_prices, services
 from .models import Instrument, LedgerEntry, MtmRun, PortfolioState, Position, Price
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows that only services write: viewable, never edited here."""
-
-    show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Instrument)
-class InstrumentAdmin(admin.ModelAdmin):
+class InstrumentAdmin(RoleAdmin):
     """Instruments are added here; never changed, as their point value prices every recorded P&L."""
 
     list_display = ["symbol", "name", "asset_class", "currency", "point_value", "margin_per_lot"]
@@ -37,9 +23,6 @@ class InstrumentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def save_model(self, request, obj, form, change):
         try:
@@ -76,32 +59,46 @@ class PositionAdmin(ReadOnlyAdmin):
     search_fields = ["=id", "instrument__symbol", "notes"]
 
 
+UPLOADERS = (PM, OPS)
+
+
 class PriceUpload(forms.Form):
     file = forms.FileField(help_text="CSV with header instrument,price,source[,as_of] (as_of in ISO 8601).")
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Prices uploaded by a person are manual prices: say why; a second person approves them.",
+    )
 
 
 @admin.register(Price)
 class PriceAdmin(AppendOnlyAdmin):
-    list_display = ["instrument", "price", "source", "as_of", "recorded_by", "recorded_at"]
-    list_filter = ["instrument", "source"]
+    list_display = ["instrument", "price", "source", "manual", "as_of", "recorded_by", "recorded_at"]
+    list_filter = ["instrument", "manual", "source"]
     list_select_related = ["instrument"]
     change_list_template = "admin/book/price/change_list.html"
 
     def get_urls(self):
-        upload = path("upload/", self.admin_site.admin_view(self.upload), name="book_price_upload")
+        upload = path("upload/", self.role_view(self.upload, *UPLOADERS), name="book_price_upload")
         return [upload, *super().get_urls()]
 
+    def changelist_view(self, request, extra_context=None):
+        context = {"can_upload": has_role(request.user, *UPLOADERS), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=context)
+
     def upload(self, request):
-        if not request.user.has_perm("book.add_price"):
-            raise PermissionDenied
         form = PriceUpload(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                rows = services.prices_record(actor=request.user, prices=csv_prices.parse(form.cleaned_data["file"]))
+                result = services.prices_record(
+                    actor=request.user,
+                    prices=csv_prices.parse(form.cleaned_data["file"]),
+                    reason=form.cleaned_data["reason"],
+                )
             except ServiceError as exc:
-                form.add_error("file", f"{exc.detail} {_fields(exc)}".strip())
+                form.add_error("reason" if "reason" in exc.fields else "file", f"{exc.detail} {_fields(exc)}".strip())
             else:
-                messages.success(request, f"{len(rows)} prices recorded.")
+                messages.success(request, _uploaded(result))
                 return redirect("admin:book_price_changelist")
         context = {
             **self.admin_site.each_context(request),
@@ -110,6 +107,12 @@ class PriceAdmin(AppendOnlyAdmin):
             "opts": self.model._meta,
         }
         return render(request, "admin/book/price/upload.html", context)
+
+
+def _uploaded(result) -> str:
+    if isinstance(result, list):
+        return f"{len(result)} prices recorded."
+    return f"Manual prices sent for approval (request #{result.pk}): they take effect once a second person approves."
 
 
 def _fields(exc: ServiceError) -> str:

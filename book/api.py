@@ -3,20 +3,21 @@
 from django.http import HttpResponse
 from django.urls import path
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, status
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.csv import CSVRenderer
+from core.filters import MomentFilter
 from core.idempotency import idempotent
-from core.roles import ALL_ROLES, OPS, PM, role_required
+from core.roles import ALL_ROLES, OPS, PM, PRICE_FEED, role_required
 
 from . import selectors, services
 from . import serializers as s
 from .models import Instrument, PositionStatus
 from .recovery import recovery_snapshot_json
-from .renderers import CSVRenderer
 from .values import moment
 
 BookRead = role_required(PM, read=ALL_ROLES)
@@ -35,7 +36,7 @@ def _pending(request_) -> Response:
 
 
 class InstrumentList(generics.ListAPIView):
-    permission_classes = [role_required(PM, OPS, read=ALL_ROLES)]
+    permission_classes = [role_required(PM, OPS, read=(*ALL_ROLES, PRICE_FEED))]
     serializer_class = s.InstrumentSerializer
     queryset = Instrument.objects.all()
     filterset_fields = ["symbol", "currency"]
@@ -50,7 +51,7 @@ class InstrumentList(generics.ListAPIView):
 class PositionFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=PositionStatus.choices, method="noop")
     instrument = filters.CharFilter(method="noop", help_text="Instrument symbol.")
-    as_of = filters.IsoDateTimeFilter(method="noop", help_text="Rebuild the book as it was at this moment.")
+    as_of = MomentFilter(method="noop", help_text="Rebuild the book as it was at this moment.")
 
     def noop(self, queryset, name, value):
         return queryset
@@ -78,7 +79,7 @@ class PositionList(generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        as_of = "as_of" in request.query_params
+        as_of = bool(request.query_params.get("as_of"))  # `?as_of=` (empty) is the book as it is now
         if request.accepted_renderer.format == "csv":
             rows = list(queryset[:MAX_CSV_ROWS])
             rows = selectors.apply_as_of(rows) if as_of else rows
@@ -115,15 +116,36 @@ class PositionClose(APIView):
 
 
 class Prices(APIView):
-    permission_classes = [role_required(PM, OPS)]
+    """A price feed's prices are market prices at once (201); a person's are manual prices (202)."""
 
-    @extend_schema(request=s.PricesIn, responses={201: s.PriceSerializer(many=True)})
+    permission_classes = [role_required(PRICE_FEED, PM, OPS)]
+
+    @extend_schema(
+        request=PolymorphicProxySerializer(
+            component_name="PricesOrPrice", serializers=[s.PricesIn, s.PriceIn], resource_type_field_name=None
+        ),
+        responses={
+            201: OpenApiResponse(s.PriceSerializer(many=True), "Posted by a price feed: recorded as market prices"),
+            202: OpenApiResponse(
+                s.PendingApproval, "Posted by a person: a manual price, recorded once a second person approves"
+            ),
+        },
+        description="Price feeds (role `Price feed`) post market prices. A price a person posts is a manual "
+        "price: it needs `reason` and `source`, and takes effect (a mark-to-market run uses it) only after "
+        "another person approves it (action `book.manual_price`); the requester can never approve it.",
+    )
     @idempotent
     def post(self, request):
-        items = request.data.get("prices") if isinstance(request.data, dict) and "prices" in request.data else None
-        data = _valid(s.PricesIn, request)["prices"] if items is not None else [_valid(s.PriceIn, request)]
-        rows = services.prices_record(actor=request.user, prices=[dict(item) for item in data])
-        return Response(s.PriceSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
+        many = isinstance(request.data, dict) and "prices" in request.data
+        data = _valid(s.PricesIn, request) if many else _valid(s.PriceIn, request)
+        items = [dict(item) for item in data["prices"]] if many else [data]
+        reason = data.get("reason", "")
+        for item in items:
+            item.pop("reason", None)
+        result = services.prices_record(actor=request.user, prices=items, reason=reason)
+        if not isinstance(result, list):
+            return _pending(result)
+        return Response(s.PriceSerializer(result, many=True).data, status=status.HTTP_201_CREATED)
 
 
 class Mtm(APIView):
@@ -131,7 +153,14 @@ class Mtm(APIView):
 
     @extend_schema(
         request=s.MtmIn,
-        responses={200: s.MtmRunSerializer, 202: OpenApiResponse(s.PendingApproval, "Override awaiting approval")},
+        responses={
+            200: OpenApiResponse(s.MtmRunSerializer, "The kept run, with every price it used and its origin"),
+            202: OpenApiResponse(s.PendingApproval, "Override awaiting approval"),
+        },
+        description="`{}` marks every open position at its instrument's latest price: a price feed's, or a "
+        "manual price once approved (a posted manual price waiting for approval is not used). `prices` in the "
+        "answer lists each price used: `price_id`, `source`, `manual` (false: feed) and `approval_id`. "
+        "`manual_prices` is an override: it needs `reason` and `source` and a second person's approval (202).",
     )
     @idempotent
     def post(self, request):

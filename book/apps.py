@@ -15,7 +15,7 @@ class BookConfig(AppConfig):
 
         from . import triggers
         from .models import Position
-        from .services import corrections, marks
+        from .services import corrections, marks, prices
 
         registry.register(
             {
@@ -40,6 +40,13 @@ class BookConfig(AppConfig):
             validate=marks.price_override_validate,
             label="Manual mark-to-market price override",
             describe=marks.price_override_describe,
+        )
+        approvals.register(
+            prices.MANUAL_PRICE,
+            prices.manual_price_execute,
+            validate=prices.manual_price_validate,
+            label="Manual market price (typed by a person)",
+            describe=prices.manual_price_describe,
         )
         links.register_kind(
             "position",

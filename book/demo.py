@@ -1,5 +1,6 @@
-"""Demo rows of the book (`manage.py demo_data`): seed 000's instruments, a few positions and prices,
-one mark-to-market run, and a pending correction for the approver to review. Idempotent."""
+"""Demo rows of the book (`manage.py demo_data`): seed 000's instruments, a few positions, market
+prices from the demo price feed, one mark-to-market run, and a pending correction for the approver
+to review. Idempotent."""
 
 from . import services
 from .models import Instrument
@@ -36,11 +37,11 @@ PRICES = [
 def load(users: dict) -> None:
     if Instrument.objects.exists():
         return
-    pm, ops = users["pm"], users["ops"]
+    pm, ops, feed = users["pm"], users["ops"], users["feed"]
     for instrument in INSTRUMENTS:
         services.instrument_create(actor=ops, **instrument)
     opened = [services.position_open(actor=pm, **facts) for facts in POSITIONS]
-    services.prices_record(actor=ops, prices=PRICES)
+    services.prices_record(actor=feed, prices=PRICES)
     services.mtm_run(actor=pm)
     # The third position was booked as a long; the broker statement says short: awaiting the approver.
     services.correction_propose(

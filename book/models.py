@@ -148,14 +148,20 @@ class Position(models.Model):
 
 
 class Price(AppendOnlyModel):
-    """An observed or overridden price; never edited, so the previous price always remains."""
+    """An observed or overridden price; never edited, so the previous price always remains.
+
+    A price feed's price is a market price; a price a person typed is `manual` and exists
+    only once a second person approved it (`approval_id`).
+    """
 
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="prices")
     price = models.DecimalField(**PRICE)
     source = models.CharField(max_length=100)
     as_of = models.DateTimeField()
     recorded_at = models.DateTimeField()
-    recorded_by = models.CharField(max_length=150)
+    recorded_by = models.CharField(max_length=150, help_text="The feed, or the person who typed a manual price.")
+    manual = models.BooleanField(default=False, help_text="Typed by a person and approved by another.")
+    approval_id = models.BigIntegerField(null=True, blank=True, help_text="The approval of a manual price.")
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(price__gt=0), name="book_price_positive")]
@@ -170,10 +176,13 @@ class MtmRun(AppendOnlyModel):
 
     ran_at = models.DateTimeField(db_index=True)
     ran_by = models.CharField(max_length=150)
-    prices = models.JSONField(default=dict, help_text='{"GOLD_MINI": {"price": "71450", "price_id": 3}}')
+    prices = models.JSONField(
+        default=dict,
+        help_text='The prices used: {"GOLD_MINI": {"price": "71450", "price_id": 3, "source": "MCX", "manual": false}}',
+    )
     positions_marked = models.PositiveIntegerField(default=0)
     unrealized_pnl = models.DecimalField(**MONEY, default=Decimal("0"))
-    manual = models.BooleanField(default=False)
+    manual = models.BooleanField(default=False, help_text="At least one price used was a manual price.")
     approval_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from core.serializers import PositiveDecimalField, StrictSerializer
+
 from .models import Direction, Instrument, MtmRun, Position, Price
 
 NUMBER = serializers.DecimalField(max_digits=20, decimal_places=6, coerce_to_string=True)
@@ -13,13 +15,13 @@ class InstrumentSerializer(serializers.ModelSerializer):
         fields = ["id", "symbol", "name", "asset_class", "currency", "point_value", "margin_per_lot"]
 
 
-class InstrumentIn(serializers.Serializer):
+class InstrumentIn(StrictSerializer):
     symbol = serializers.CharField(max_length=40)
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    name = serializers.CharField(max_length=200)
     asset_class = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    currency = serializers.CharField(max_length=3)
-    point_value = serializers.DecimalField(max_digits=20, decimal_places=6)
-    margin_per_lot = serializers.DecimalField(max_digits=24, decimal_places=2)
+    currency = serializers.RegexField(r"^[A-Za-z]{3}$", help_text="ISO 4217 code, e.g. INR.")
+    point_value = PositiveDecimalField(max_digits=20, decimal_places=6)
+    margin_per_lot = PositiveDecimalField(max_digits=24, decimal_places=2)
 
 
 class PositionSerializer(serializers.ModelSerializer):
@@ -51,29 +53,39 @@ class PositionSerializer(serializers.ModelSerializer):
         ]
 
 
-class PositionOpenIn(serializers.Serializer):
+class PositionOpenIn(StrictSerializer):
     instrument = serializers.CharField(help_text="Instrument symbol, e.g. GOLD_MINI.")
     direction = serializers.ChoiceField(choices=Direction.choices)
-    size = serializers.DecimalField(max_digits=16, decimal_places=4)
-    entry_price = serializers.DecimalField(max_digits=20, decimal_places=6)
-    stop_price = serializers.DecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
+    size = PositiveDecimalField(max_digits=16, decimal_places=4)
+    entry_price = PositiveDecimalField(max_digits=20, decimal_places=6)
+    stop_price = PositiveDecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class PositionCloseIn(serializers.Serializer):
-    exit_price = serializers.DecimalField(max_digits=20, decimal_places=6)
+class PositionCloseIn(StrictSerializer):
+    exit_price = PositiveDecimalField(max_digits=20, decimal_places=6)
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class PriceIn(serializers.Serializer):
+REASON_HELP = "Required when a person posts: why this price, not the feed's (the approver reads it)."
+
+
+class PriceFields(StrictSerializer):
     instrument = serializers.CharField()
-    price = serializers.DecimalField(max_digits=20, decimal_places=6)
+    price = PositiveDecimalField(max_digits=20, decimal_places=6)
     source = serializers.CharField(max_length=100)
     as_of = serializers.DateTimeField(required=False, help_text="When the price was observed; default now.")
 
 
-class PricesIn(serializers.Serializer):
-    prices = PriceIn(many=True, help_text="Or send one price object as the whole body.")
+class PriceIn(PriceFields):
+    reason = serializers.CharField(required=False, allow_blank=True, help_text=REASON_HELP)
+
+
+class PricesIn(StrictSerializer):
+    prices = serializers.ListField(
+        child=PriceFields(), min_length=1, help_text="Or send one price object as the whole body."
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, help_text=REASON_HELP)
 
 
 class PriceSerializer(serializers.ModelSerializer):
@@ -81,12 +93,22 @@ class PriceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Price
-        fields = ["id", "instrument", "price", "source", "as_of", "recorded_at", "recorded_by"]
+        fields = [
+            "id",
+            "instrument",
+            "price",
+            "source",
+            "as_of",
+            "recorded_at",
+            "recorded_by",
+            "manual",
+            "approval_id",
+        ]
 
 
-class MtmIn(serializers.Serializer):
+class MtmIn(StrictSerializer):
     manual_prices = serializers.DictField(
-        child=serializers.DecimalField(max_digits=20, decimal_places=6),
+        child=PositiveDecimalField(max_digits=20, decimal_places=6),
         required=False,
         help_text="Symbol → price. An override: needs reason and source, and four-eyes approval (202).",
     )
@@ -94,22 +116,41 @@ class MtmIn(serializers.Serializer):
     source = serializers.CharField(required=False, allow_blank=True, help_text="Bloomberg, broker, exchange…")
 
 
+class PriceUsed(serializers.Serializer):
+    """One price a run used, and where it came from."""
+
+    price = NUMBER
+    price_id = serializers.IntegerField(help_text="The id of the recorded price (admin: Prices).")
+    source = serializers.CharField()
+    manual = serializers.BooleanField(
+        default=False, help_text="false: from a price feed; true: typed by a person and approved by another."
+    )
+    approval_id = serializers.IntegerField(allow_null=True, default=None, help_text="The approval of a manual price.")
+    recorded_by = serializers.CharField(default="", help_text="The feed, or the person who typed it.")
+    as_of = serializers.DateTimeField(allow_null=True, default=None)
+
+
 class MtmRunSerializer(serializers.ModelSerializer):
+    prices = serializers.DictField(
+        child=PriceUsed(), help_text="Instrument symbol → the price the run used and where it came from."
+    )
+    manual = serializers.BooleanField(help_text="At least one price used was a manual price.")
+
     class Meta:
         model = MtmRun
         fields = ["id", "ran_at", "ran_by", "prices", "positions_marked", "unrealized_pnl", "manual", "approval_id"]
 
 
-class CorrectIn(serializers.Serializer):
+class CorrectIn(StrictSerializer):
     instrument = serializers.CharField()
     direction = serializers.ChoiceField(choices=Direction.choices)
-    size = serializers.DecimalField(max_digits=16, decimal_places=4)
-    entry_price = serializers.DecimalField(max_digits=20, decimal_places=6)
-    stop_price = serializers.DecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
+    size = PositiveDecimalField(max_digits=16, decimal_places=4)
+    entry_price = PositiveDecimalField(max_digits=20, decimal_places=6)
+    stop_price = PositiveDecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
 
 
-class CorrectionIn(serializers.Serializer):
-    position_id = serializers.IntegerField()
+class CorrectionIn(StrictSerializer):
+    position_id = serializers.IntegerField(min_value=1)
     reason = serializers.CharField()
     correct = CorrectIn()
 
@@ -134,9 +175,3 @@ class RecoverySerializer(serializers.Serializer):
     positions = serializers.ListField(child=serializers.DictField())
     portfolio_state = StateSerializer()
     build_ms = serializers.FloatField(help_text="How long building the snapshot took.")
-
-
-class HealthSerializer(serializers.Serializer):
-    status = serializers.CharField()
-    positions = serializers.IntegerField()
-    risk_pct = serializers.FloatField()

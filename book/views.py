@@ -1,13 +1,11 @@
 """Workflow pages of the book: the position book and the correction wizard (thin: services do the work)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from core.errors import ServiceError
-from core.roles import ALL_ROLES, PM, has_role
+from core.roles import ALL_ROLES, PM, role_page
 
 from . import selectors, services
 from .forms import BookFilter, CorrectionForm, FindPosition
@@ -17,14 +15,8 @@ from .services.corrections import correction_describe, facts_of
 PAGE_ROWS = 500
 
 
-def _require(request, *roles) -> None:
-    if not has_role(request.user, *roles):
-        raise PermissionDenied(f"This page needs one of the roles: {', '.join(roles)}.")
-
-
-@login_required
+@role_page(*ALL_ROLES)
 def positions_page(request):
-    _require(request, *ALL_ROLES)
     form = BookFilter(request.GET or None)
     rows, as_of = [], None
     if form.is_bound and not form.is_valid():
@@ -58,10 +50,9 @@ def _currency(rows) -> str:
     return currencies.pop() if len(currencies) == 1 else settings.BOOK_CURRENCY
 
 
-@login_required
+@role_page(PM)
 def correction_wizard(request):
     """Find the position, enter the correct values and the reason, preview the three steps, submit."""
-    _require(request, PM)
     finder = FindPosition(request.GET or None)
     position, matches = _found(finder)
     if position is None:

@@ -4,12 +4,17 @@ Services raise `ServiceError` subclasses (no HTTP knowledge needed); the DRF exc
 handler and the JSON 404/500 views turn them, and DRF's own errors, into that shape.
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 class ServiceError(Exception):
@@ -105,8 +110,16 @@ def _validation_summary(fields: dict) -> str:
     return "; ".join(parts) or "Invalid input."
 
 
+def _database_unavailable(exc: Exception) -> Unavailable:
+    """A refused or lost database connection is an outage, not a bug: 503 + Retry-After, so clients retry."""
+    logger.warning("database unavailable: %s", exc)
+    return Unavailable("The database is not answering; retry in a moment.", code="database_unavailable")
+
+
 def exception_handler(exc, context):
     """DRF hook: every error leaves in the one shape, never as a 500 for bad input."""
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        exc = _database_unavailable(exc)
     if isinstance(exc, ServiceError):
         body = error_body(exc.code, exc.detail, exc.fields, **exc.extra)
         response = Response(body, status=exc.status_code)
@@ -128,7 +141,7 @@ def exception_handler(exc, context):
         response.data = error_body(getattr(exc, "pms_code", "invalid"), _validation_summary(fields), fields)
         return response
     code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "error")
-    response.data = error_body(code, str(exc.detail))
+    response.data = error_body(code, str(exc.detail), getattr(exc, "fields", None))
     return response
 
 

@@ -1,11 +1,10 @@
 """Request context (an id per request, echoed as X-Request-ID, and the client IP) and the user's timezone."""
 
-import uuid
 import zoneinfo
 
 from django.utils import timezone
 
-from . import context
+from . import context, net
 
 
 class RequestContextMiddleware:
@@ -13,8 +12,8 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
-        ip = request.META.get("REMOTE_ADDR") or None
+        request_id = net.request_id(request)
+        ip = net.client_ip(request)
         token = context.current.set(context.RequestContext(request_id=request_id, client_ip=ip))
         try:
             response = self.get_response(request)

@@ -1,7 +1,14 @@
-"""Roles are Django groups; API permissions and admin permissions both derive from them."""
+"""Roles are Django groups; REST, workflow pages and the admin all check them here.
 
-from collections.abc import Iterable
+`role_required` (DRF) and `role_page` (pages) apply one rule (`allows`); the admin's
+model permissions come from the table that apps fill with `grant` (`role_has_perm`).
+"""
 
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
 PM = "PM"
@@ -9,13 +16,18 @@ APPROVER = "Approver"
 INCIDENT_COMMANDER = "Incident Commander"
 OPS = "Ops"
 AUDITOR = "Auditor"
+# The people's roles. Service accounts have roles of their own and are not in ALL_ROLES.
 ALL_ROLES = (PM, APPROVER, INCIDENT_COMMANDER, OPS, AUDITOR)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # Everyone who may write something somewhere: all roles but the read-only auditor.
 WRITERS = (PM, APPROVER, INCIDENT_COMMANDER, OPS)
+# A price feed's service account: its prices are market prices (a person's are manual: four eyes).
+PRICE_FEED = "Price feed"
+SERVICE_ROLES = (PRICE_FEED,)
 
 # Admin permissions per role, as "app_label.codename"; synced after every migrate so
 # that permissions of apps migrated later are granted too.
-ROLE_PERMISSIONS: dict[str, set[str]] = {role: set() for role in ALL_ROLES}
+ROLE_PERMISSIONS: dict[str, set[str]] = {role: set() for role in (*ALL_ROLES, *SERVICE_ROLES)}
 
 
 def grant(role: str, *perms: str) -> None:
@@ -39,6 +51,51 @@ def has_role(user, *roles: str) -> bool:
     return user.is_superuser or bool(user_roles(user) & set(roles))
 
 
+def is_price_feed(user) -> bool:
+    """A price feed's service account, by membership only: a superuser is still a person."""
+    return PRICE_FEED in user_roles(user)
+
+
+def role_has_perm(user, perm: str) -> bool:
+    """The admin's check of "app_label.codename": the role table, whatever else the database grants."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or any(perm in ROLE_PERMISSIONS.get(role, ()) for role in user_roles(user))
+
+
+def role_has_module(user, app_label: str) -> bool:
+    """Whether the role table grants the user anything in this app (the admin index shows it)."""
+    prefix = f"{app_label}."
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or any(
+        perm.startswith(prefix) for role in user_roles(user) for perm in ROLE_PERMISSIONS.get(role, ())
+    )
+
+
+def allows(user, method: str, roles: Iterable[str], read: Iterable[str] = ()) -> bool:
+    """The one rule of REST and pages: `roles` may do anything, `read` roles only safe methods."""
+    allowed = (*roles, *read) if method in SAFE_METHODS else tuple(roles)
+    return has_role(user, *allowed)
+
+
+def role_page(*roles: str, read: Iterable[str] = ()) -> Callable:
+    """A workflow page by role_required's rule: anonymous → the login page, a user without the role → 403."""
+    read_roles = tuple(read)
+
+    def decorate(view: Callable) -> Callable:
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not allows(request.user, request.method, roles, read_roles):
+                raise PermissionDenied(f"This page needs one of the roles: {', '.join((*roles, *read_roles))}.")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
 def role_required(*roles: str, read: Iterable[str] = ()) -> type[BasePermission]:
     """A DRF permission: `roles` may do anything, `read` roles only safe methods."""
     write_roles = tuple(roles)
@@ -48,9 +105,7 @@ def role_required(*roles: str, read: Iterable[str] = ()) -> type[BasePermission]
         message = f"This needs one of the roles: {', '.join(read_roles)}."
 
         def has_permission(self, request, view) -> bool:
-            if request.method in ("GET", "HEAD", "OPTIONS"):
-                return has_role(request.user, *read_roles)
-            return has_role(request.user, *write_roles)
+            return allows(request.user, request.method, write_roles, read_roles)
 
     RolePermission.__name__ = f"RoleRequired({'|'.join(write_roles)})"
     RolePermission.roles = write_roles

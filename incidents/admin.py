@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 
-from audit.admin import AppendOnlyAdmin
+from core.admin import AppendOnlyAdmin, ReadOnlyAdmin, ReadOnlyInline, RoleAdmin
 
 from . import config, runbooks
 from .models import (
@@ -17,14 +17,11 @@ from .models import (
 )
 
 
-class ConfigAdmin(admin.ModelAdmin):
-    """Saves go through the audited configuration service; nothing is deleted."""
+class ConfigAdmin(RoleAdmin):
+    """Saves go through the audited configuration service."""
 
     def save_model(self, request, obj, form, change):
         config.config_save(actor=request.user, obj=obj, changed=form.changed_data)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Severity)
@@ -72,20 +69,15 @@ class RunbookForm(forms.ModelForm):
                 self.initial[name] = "\n".join(value) if isinstance(value, list) else value
 
 
-class RunbookVersionInline(admin.TabularInline):
+class RunbookVersionInline(ReadOnlyInline):
     model = RunbookVersion
     fields = ["number", "created_at", "created_by"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ["-number"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Runbook)
-class RunbookAdmin(admin.ModelAdmin):
+class RunbookAdmin(RoleAdmin):
     form = RunbookForm
     list_display = ["slug", "title", "source"]
     search_fields = ["slug", "title"]
@@ -93,9 +85,6 @@ class RunbookAdmin(admin.ModelAdmin):
     inlines = [RunbookVersionInline]
 
     def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
     def save_model(self, request, obj, form, change):
@@ -111,23 +100,13 @@ class RunbookVersionAdmin(AppendOnlyAdmin):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(ReadOnlyAdmin):
     """Read-only here: incidents are run from the war room and the API."""
 
     list_display = ["id", "severity", "status", "title", "declared_at", "escalation_level"]
     list_filter = ["status", "severity"]
     search_fields = ["title"]
-    show_full_result_count = False
     date_hierarchy = "declared_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(TimelineEvent)

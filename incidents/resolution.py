@@ -17,6 +17,7 @@ def journal(incident: Incident, actor) -> None:
         content=records.incident_record(incident),
         links=[("incident", incident.pk)],
         tags=["incident", incident.severity.lower()],
+        system=True,
     )
     incident.journal_entry_id = entry.pk
     incident.save(update_fields=["journal_entry_id"])

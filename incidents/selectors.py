@@ -4,9 +4,10 @@ import datetime as dt
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
+from core.dates import parse_moment
 from core.errors import Invalid
+from core.parsers import printable
 
 from .models import Incident, SeverityCode, Status, TimelineEvent
 
@@ -15,19 +16,13 @@ CHART_DAYS = 90
 
 def _moment(name: str, raw: str, *, end: bool = False) -> dt.datetime:
     """An ISO datetime, or a date (start of day; for `until`, the end of that day)."""
-    value = parse_datetime(raw) if "T" in raw or " " in raw else None
-    if value is None:
-        try:
-            day = parse_date(raw)
-        except ValueError:
-            day = None
-        if day is None:
-            raise Invalid(
-                f"{name}={raw!r} is not a date or datetime; use YYYY-MM-DD or ISO 8601.",
-                fields={name: ["Use YYYY-MM-DD or an ISO 8601 datetime."]},
-            )
-        value = dt.datetime.combine(day + dt.timedelta(days=1) if end else day, dt.time())
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
+    try:
+        value = parse_moment(raw)
+    except ValueError as exc:
+        raise Invalid(f"{name}={printable(raw)!r} is not a date or datetime. {exc}", fields={name: [str(exc)]}) from exc
+    if isinstance(value, dt.datetime):
+        return value
+    return timezone.make_aware(dt.datetime.combine(value + dt.timedelta(days=1) if end else value, dt.time()))
 
 
 def _choice(name: str, raw: str, choices: list[str]) -> list[str]:

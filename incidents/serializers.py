@@ -3,12 +3,25 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import ChecklistItem, Incident, Kind, PostMortem, Runbook, RunbookVersion, TimelineEvent
+from core.serializers import StrictModelSerializer, StrictSerializer
+
+from .models import (
+    ChecklistItem,
+    Incident,
+    Kind,
+    PostMortem,
+    RoleName,
+    Runbook,
+    RunbookVersion,
+    SeverityCode,
+    Status,
+    TimelineEvent,
+)
 
 API_KINDS = (Kind.NOTE, Kind.ACTION, Kind.COMMS, Kind.PROBE)
 
 
-class TickSerializer(serializers.Serializer):
+class TickSerializer(StrictSerializer):
     ticked = serializers.BooleanField(default=True)
 
 
@@ -79,28 +92,28 @@ class IncidentSerializer(serializers.ModelSerializer):
         return ChecklistItemSerializer(incident.checklist.all(), many=True).data
 
 
-class ImpactSerializer(serializers.Serializer):
+class ImpactSerializer(StrictSerializer):
     trading_halted = serializers.BooleanField(required=False)
     positions_affected = serializers.BooleanField(required=False)
     data_affected = serializers.BooleanField(required=False)
     details = serializers.CharField(required=False, allow_blank=True)
 
 
-class IncidentCreateSerializer(serializers.Serializer):
+class IncidentCreateSerializer(StrictSerializer):
     title = serializers.CharField(max_length=200)
-    severity = serializers.CharField()
+    severity = serializers.ChoiceField(choices=SeverityCode.choices)
     detected_by = serializers.CharField(required=False, allow_blank=True, default="")
     runbook = serializers.CharField(required=False, allow_blank=True, default="")
     symptoms = serializers.CharField(required=False, allow_blank=True, default="")
     impact = ImpactSerializer(required=False, allow_null=True, default=None)
 
 
-class IncidentPatchSerializer(serializers.Serializer):
+class IncidentPatchSerializer(StrictSerializer):
     """Only these fields may change; `version` is the one the client read (optional, 409 when stale)."""
 
     version = serializers.IntegerField(required=False, min_value=1)
     title = serializers.CharField(required=False, max_length=200)
-    severity = serializers.CharField(required=False)
+    severity = serializers.ChoiceField(choices=SeverityCode.choices, required=False)
     detected_by = serializers.CharField(required=False, allow_blank=True)
     runbook = serializers.CharField(required=False)
     impact = ImpactSerializer(required=False)
@@ -114,15 +127,15 @@ class IncidentPatchSerializer(serializers.Serializer):
     prevention = serializers.CharField(required=False, allow_blank=True)
 
 
-class StatusSerializer(serializers.Serializer):
-    status = serializers.CharField()
+class StatusSerializer(StrictSerializer):
+    status = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class RoleSerializer(serializers.Serializer):
-    role = serializers.CharField()
-    user = serializers.CharField(help_text="Username.")
+class RoleSerializer(StrictSerializer):
+    role = serializers.ChoiceField(choices=RoleName.choices)
+    user = serializers.CharField(help_text="Username.", max_length=150)
     version = serializers.IntegerField(required=False, min_value=1)
 
 
@@ -139,19 +152,19 @@ class TimelineEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TimelineCreateSerializer(serializers.Serializer):
+class TimelineCreateSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=API_KINDS, default=Kind.NOTE)
-    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    text = serializers.CharField(trim_whitespace=False)
     occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class ActionItemSerializer(serializers.Serializer):
+class ActionItemSerializer(StrictSerializer):
     description = serializers.CharField()
     owner = serializers.CharField(help_text="Username of the owner.")
     due_date = serializers.DateField()
 
 
-class PostMortemSerializer(serializers.ModelSerializer):
+class PostMortemSerializer(StrictModelSerializer):
     action_items = ActionItemSerializer(many=True, required=False)
 
     class Meta:

@@ -4,18 +4,14 @@ Thin: each POST calls the same service as the API; a refused write comes back as
 on the page, never a 500.
 """
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import ServiceError
-from core.roles import ALL_ROLES, INCIDENT_COMMANDER, OPS, WRITERS, has_role
+from core.roles import ALL_ROLES, INCIDENT_COMMANDER, OPS, WRITERS, has_role, role_page
 
 from . import charts, postmortems, runbooks, selectors, services
 from .models import Incident, PostMortem, RoleName, Runbook, Severity, SeverityCode, Status
@@ -24,22 +20,6 @@ from .records import postmortem_markdown
 PAGE = 50
 TIMELINE_PAGE = 200
 RUNNERS = (INCIDENT_COMMANDER, OPS)
-
-
-def roles_page(*roles: str):
-    """login_required plus a role check: 403 for a signed-in user without one of `roles`."""
-
-    def decorate(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not has_role(request.user, *roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 def _back(request, incident: Incident, action):
@@ -51,8 +31,8 @@ def _back(request, incident: Incident, action):
     return redirect("incidents:war-room", pk=incident.pk)
 
 
+@role_page(*ALL_ROLES)
 @require_GET
-@roles_page(*ALL_ROLES)
 def incident_list(request):
     params = request.GET
     try:
@@ -79,8 +59,8 @@ def incident_list(request):
     return render(request, "incidents/list.html", context)
 
 
+@role_page(*RUNNERS)
 @require_POST
-@roles_page(*RUNNERS)
 def incident_declare(request):
     form = request.POST
     try:
@@ -99,8 +79,8 @@ def incident_declare(request):
     return redirect("incidents:war-room", pk=incident.pk)
 
 
+@role_page(*ALL_ROLES)
 @require_GET
-@roles_page(*ALL_ROLES)
 def war_room(request, pk: int):
     incident = get_object_or_404(Incident.objects.select_related("runbook_version__runbook"), pk=pk)
     timeline = selectors.timeline_tail(incident, limit=TIMELINE_PAGE)
@@ -126,8 +106,8 @@ def war_room(request, pk: int):
     return render(request, "incidents/war_room.html", context)
 
 
+@role_page(*ALL_ROLES)
 @require_GET
-@roles_page(*ALL_ROLES)
 def timeline_tail(request, pk: int):
     """htmx polling: everything after the events the page was rendered with (idempotent to re-fetch)."""
     incident = get_object_or_404(Incident, pk=pk)
@@ -138,8 +118,8 @@ def timeline_tail(request, pk: int):
     return render(request, "incidents/_tail.html", context)
 
 
+@role_page(*WRITERS)
 @require_POST
-@roles_page(*WRITERS)
 def note_add(request, pk: int):
     """The quick-add box: 204 + a refresh trigger on success, the error text otherwise."""
     incident = get_object_or_404(Incident, pk=pk)
@@ -152,8 +132,8 @@ def note_add(request, pk: int):
     return HttpResponse(status=204, headers={"HX-Trigger": "timeline-refresh"})
 
 
+@role_page(*RUNNERS)
 @require_POST
-@roles_page(*RUNNERS)
 def status_change(request, pk: int):
     incident = get_object_or_404(Incident, pk=pk)
     version = request.POST.get("version", "")
@@ -170,8 +150,8 @@ def status_change(request, pk: int):
     )
 
 
+@role_page(*RUNNERS)
 @require_POST
-@roles_page(*RUNNERS)
 def role_assign(request, pk: int):
     incident = get_object_or_404(Incident, pk=pk)
     return _back(
@@ -183,8 +163,8 @@ def role_assign(request, pk: int):
     )
 
 
+@role_page(*RUNNERS)
 @require_POST
-@roles_page(*RUNNERS)
 def checklist_tick(request, pk: int, position: int):
     incident = get_object_or_404(Incident, pk=pk)
     ticked = request.POST.get("ticked", "1") == "1"
@@ -195,14 +175,12 @@ def checklist_tick(request, pk: int, position: int):
     )
 
 
-@roles_page(*ALL_ROLES)
+@role_page(*RUNNERS, read=ALL_ROLES)
 def postmortem(request, pk: int):
     """GET shows the form (read-only for non-runners); POST saves it whole."""
     incident = get_object_or_404(Incident, pk=pk)
     current = PostMortem.objects.filter(incident=incident).first() or PostMortem(incident=incident)
     if request.method == "POST":
-        if not has_role(request.user, *RUNNERS):
-            raise PermissionDenied
         try:
             postmortems.postmortem_save(actor=request.user, incident=incident, **_postmortem_form(request.POST))
         except ServiceError as exc:
@@ -238,8 +216,8 @@ def _postmortem_form(form) -> dict:
     }
 
 
+@role_page(*ALL_ROLES)
 @require_GET
-@roles_page(*ALL_ROLES)
 def postmortem_export(request, pk: int):
     incident = get_object_or_404(Incident, pk=pk)
     current = PostMortem.objects.filter(incident=incident).first() or PostMortem(incident=incident)

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from audit.admin import AppendOnlyAdmin
+from core.admin import AppendOnlyAdmin
 
 from .models import JournalEntry, JournalLink
 

@@ -12,11 +12,12 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from core import roles
+from core.csv import CSVRenderer
 from core.idempotency import idempotent
 from core.pagination import CursorPage
 
 from . import search, selectors
-from .csv_export import CSVRenderer, csv_response
+from .csv_export import csv_response
 from .filters import JournalFilterForm, api_filters
 from .models import JournalEntry
 from .serializers import EntryDetailSerializer, EntryInputSerializer, EntrySerializer, SearchHitSerializer
@@ -34,11 +35,16 @@ class JournalPage(CursorPage):
         return tuple(queryset.query.order_by) or self.ordering
 
 
+def _parameter(name: str, field) -> OpenApiParameter:
+    """The form field as the schema states it: moments, choices (as enums), length limits."""
+    if name in ("since", "until"):
+        return OpenApiParameter(name, OpenApiTypes.DATETIME)
+    choices = [value for value, _ in getattr(field, "choices", ()) if value]
+    return OpenApiParameter(name, OpenApiTypes.STR, enum=choices or None)
+
+
 def _filter_parameters() -> list[OpenApiParameter]:
-    params = [
-        OpenApiParameter(name, OpenApiTypes.DATETIME if name in ("since", "until") else OpenApiTypes.STR)
-        for name in JournalFilterForm.base_fields
-    ]
+    params = [_parameter(name, field) for name, field in JournalFilterForm.base_fields.items()]
     params.append(OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], description="csv: a spreadsheet"))
     return params
 
@@ -61,8 +67,7 @@ class JournalListView(GenericAPIView):
         if request.accepted_renderer.format == "csv":
             return csv_response(entries)
         page = search.attach_headlines(self.paginate_queryset(entries), filters["q"])
-        serializer_class = SearchHitSerializer if filters["q"] else EntrySerializer
-        data = serializer_class(page, many=True, context={"q": filters["q"] or ""}).data
+        data = SearchHitSerializer(page, many=True, context={"q": filters["q"]}).data
         return self.get_paginated_response(data)
 
     @extend_schema(

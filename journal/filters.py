@@ -6,9 +6,8 @@ A malformed value is a 400 naming the parameter (API) or a form error (browser).
 import datetime as dt
 
 from django import forms
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
+from core.dates import parse_datetime_strict
 from core.errors import Invalid
 from core.filters import ALWAYS_ALLOWED
 
@@ -28,15 +27,9 @@ class DateOrDateTimeField(forms.Field):
         if not value:
             return None
         try:
-            parsed = parse_datetime(value.replace(" ", "+") if "T" in value else value)
-            day = None if parsed else parse_date(value)
-        except ValueError:
-            parsed = day = None
-        if parsed is None and day is None:
-            raise forms.ValidationError("Use an ISO 8601 date or datetime, e.g. 2026-12-01 or 2026-12-01T09:30:00Z.")
-        if parsed is None:
-            parsed = dt.datetime.combine(day, dt.time.max if self.end_of_day else dt.time.min)
-        return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+            return parse_datetime_strict(value, end_of_day=self.end_of_day)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
 
 class JournalFilterForm(forms.Form):

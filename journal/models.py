@@ -6,6 +6,10 @@ from django.db.models import Exists, OuterRef, Q
 
 from audit.models import AppendOnlyModel, AppendOnlyQuerySet, ChainedModel
 
+# The tag on entries the software writes for a person (a correction, a price, an incident
+# record): tags are hashed, so the mark cannot be added or removed unseen.
+SYSTEM_TAG = "system"
+
 
 class EntryType(models.TextChoices):
     DECISION = "decision", "Decision"
@@ -103,6 +107,20 @@ class JournalEntry(ChainedModel):
     def amended(self) -> bool:
         """True for a version that replaces an earlier one."""
         return self.supersedes_id is not None
+
+    @property
+    def is_system(self) -> bool:
+        """Written by the software when something executed: the record of it is never amended."""
+        return SYSTEM_TAG in (self.tags or [])
+
+    def amend_refusal(self, user) -> str:
+        """Why `user` may not amend this entry, or "" when they may (the page and the service ask here)."""
+        answer = f"answer it with a new entry linked to it (related_entry_id {self.pk})"
+        if self.is_system:
+            return f"Entry {self.pk} was written by the system and is never amended: {answer}."
+        if self.author_id != getattr(user, "pk", None):
+            return f"Only its author, {self.author.get_username()}, can amend entry {self.pk}: {answer}."
+        return ""
 
 
 class JournalLink(AppendOnlyModel):

@@ -1,24 +1,35 @@
 """DRF serializers of the journal: the seed-004 request body and the entry as returned."""
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.serializers import StrictSerializer
+
 from . import search, selectors
+from .models import EntryType
 from .rendering import markdown_html
 from .selectors import LINK_FILTERS
 from .services import MAX_CONTENT, MAX_TAGS
 
+# The service's rule (journal.services.CONTROL), stated where the schema can show it.
+NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
-class LinkSerializer(serializers.Serializer):
+
+class LinkSerializer(StrictSerializer):
     kind = serializers.CharField(max_length=30)
     id = serializers.CharField(max_length=64)
 
 
-class EntryInputSerializer(serializers.Serializer):
+class EntryInputSerializer(StrictSerializer):
     """Seed 004's body; the service does the business validation (types, links, amendments)."""
 
-    entry_type = serializers.CharField(max_length=40)
-    content = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=MAX_CONTENT * 2)
+    entry_type = serializers.ChoiceField(choices=EntryType.choices)
+    content = serializers.CharField(
+        trim_whitespace=False,
+        max_length=MAX_CONTENT * 2,
+        validators=[RegexValidator(NO_CONTROL, "Remove control characters (only tabs and line breaks are allowed).")],
+    )
     occurred_at = serializers.DateTimeField(required=False, allow_null=True)
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=MAX_TAGS)
     related_position_id = serializers.CharField(max_length=64, required=False, allow_null=True)
@@ -27,7 +38,11 @@ class EntryInputSerializer(serializers.Serializer):
     related_entry_id = serializers.CharField(max_length=64, required=False, allow_null=True)
     links = LinkSerializer(many=True, required=False, help_text="More links, any registered kind.")
     supersedes = serializers.IntegerField(
-        min_value=1, required=False, allow_null=True, help_text="Id of the entry this one amends."
+        min_value=1,
+        required=False,
+        allow_null=True,
+        help_text="Id of the entry this one amends: only its author may (403 otherwise), and an entry the "
+        "system wrote is never amended (409): answer it with a new entry linked to it (related_entry_id).",
     )
 
     def service_kwargs(self) -> dict:
@@ -60,6 +75,11 @@ class EntrySerializer(serializers.Serializer):
     related_approval_id = serializers.SerializerMethodField()
     supersedes = serializers.IntegerField(source="supersedes_id", allow_null=True)
     amended = serializers.BooleanField(help_text="True when this version replaces an earlier one.")
+    system = serializers.BooleanField(
+        source="is_system",
+        help_text="Written by the system when something executed (a correction, a price, an incident record): "
+        "never amended; answer it with a new entry linked to it (related_entry_id).",
+    )
     seq = serializers.IntegerField()
     prev_hash = serializers.CharField()
     hash = serializers.CharField()
@@ -81,14 +101,15 @@ class EntrySerializer(serializers.Serializer):
 
 
 class SearchHitSerializer(EntrySerializer):
-    """A list row when `q` is given: relevance and an HTML snippet with matches in <mark>."""
+    """A list row: with `q`, its relevance and an HTML snippet with the matches in <mark> (else both null)."""
 
     rank = serializers.FloatField(allow_null=True, required=False, default=None)
     snippet = serializers.SerializerMethodField()
 
-    @extend_schema_field(serializers.CharField())
-    def get_snippet(self, entry) -> str:
-        return search.snippet_html(entry, self.context.get("q", ""))
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_snippet(self, entry) -> str | None:
+        q = self.context.get("q")
+        return search.snippet_html(entry, q) if q else None
 
 
 class EntryDetailSerializer(EntrySerializer):

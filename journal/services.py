@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from audit import chain
 from audit.services import event_record
-from core.errors import Conflict, Invalid
+from core.errors import Conflict, Forbidden, Invalid
 
 from . import links as link_kinds
 from . import selectors
-from .models import EntryType, JournalEntry, JournalLink
+from .models import SYSTEM_TAG, EntryType, JournalEntry, JournalLink
 
 MAX_CONTENT = 20_000
 MAX_TAGS = 20
@@ -76,6 +76,17 @@ def _clean(entry_type: str, content: str, occurred_at, tags) -> list[str]:
     return _clean_tags(tags)
 
 
+def _mark_system(tags: list[str], system: bool) -> list[str]:
+    if system:
+        return sorted({*tags, SYSTEM_TAG})
+    if SYSTEM_TAG in tags:
+        raise Invalid(
+            f"The tag {SYSTEM_TAG!r} marks entries the system writes; use another tag.",
+            fields={"tags": [f"{SYSTEM_TAG!r} is reserved."]},
+        )
+    return tags
+
+
 def _clean_tags(tags) -> list[str]:
     tags = sorted({str(t).strip().lower() for t in (tags or ()) if str(t).strip()})
     bad = [t for t in tags if not TAG.match(t)]
@@ -96,12 +107,17 @@ def journal_entry_add(
     links: Iterable[tuple[str, object]] = (),
     tags: Iterable[str] = (),
     supersedes: JournalEntry | int | None = None,
+    system: bool = False,
 ) -> JournalEntry:
-    """Append an entry (or an amendment when `supersedes` is given) with its links, audited."""
-    tags = _clean(entry_type, content, occurred_at, tags)
+    """Append an entry (or an amendment when `supersedes` is given) with its links, audited.
+
+    `system`: the software writes it for `author` as the record of something that executed
+    (tagged `system`); only an author's own entries are amended, a system entry never.
+    """
+    tags = _mark_system(_clean(entry_type, content, occurred_at, tags), system)
     with transaction.atomic():
         cleaned_links = _clean_links(links)
-        previous = _superseded(supersedes)
+        previous = _superseded(supersedes, author)
         now = timezone.now()
         entry = chain.append(
             JournalEntry,
@@ -133,7 +149,7 @@ def journal_entry_add(
     return entry
 
 
-def _superseded(supersedes) -> JournalEntry | None:
+def _superseded(supersedes, author) -> JournalEntry | None:
     if supersedes is None:
         return None
     pk = supersedes.pk if isinstance(supersedes, JournalEntry) else supersedes
@@ -143,6 +159,11 @@ def _superseded(supersedes) -> JournalEntry | None:
             f"Journal entry {pk} does not exist.",
             fields={"supersedes": ["No such entry."]},
         )
+    refusal = previous.amend_refusal(author)
+    if refusal:
+        error = Conflict if previous.is_system else Forbidden
+        code = "system_entry" if previous.is_system else "not_author"
+        raise error(refusal, code=code, fields={"supersedes": [refusal]}, extra={"related_entry_id": previous.pk})
     newest = selectors.newest_version(previous)
     if newest.pk != previous.pk:
         raise Conflict(

@@ -5,8 +5,6 @@ Views are thin: reads through `selectors`, the one write through `journal_entry_
 
 import itertools
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,11 +23,6 @@ from .services import journal_entry_add
 PAGE = 50
 WRITERS = (roles.PM, roles.APPROVER, roles.INCIDENT_COMMANDER, roles.OPS)
 READERS = (*WRITERS, roles.AUDITOR)
-
-
-def _require(request: HttpRequest, *allowed: str) -> None:
-    if not roles.has_role(request.user, *allowed):
-        raise PermissionDenied(f"The journal needs one of the roles: {', '.join(allowed)}.")
 
 
 def _timeline(request: HttpRequest, filters: JournalFilterForm) -> dict:
@@ -51,10 +44,9 @@ def _timeline(request: HttpRequest, filters: JournalFilterForm) -> dict:
     return {"days": days, "older": older, "ranked": ranked, "q": kwargs["q"]}
 
 
-@login_required
+@roles.role_page(*READERS)
 @require_GET
 def timeline(request: HttpRequest) -> HttpResponse:
-    _require(request, *READERS)
     filters = JournalFilterForm(request.GET)
     context = {"title": "Decision journal", "filters": filters, **_timeline(request, filters)}
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "journal-timeline":
@@ -65,11 +57,10 @@ def timeline(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/timeline.html", context, status=status)
 
 
-@login_required
+@roles.role_page(*WRITERS)
 @require_POST
 def entry_add(request: HttpRequest) -> HttpResponse:
     """Quick add and amend: the same service as POST /api/v1/pms/journal."""
-    _require(request, *WRITERS)
     form = EntryForm(request.POST)
     if form.is_valid():
         try:
@@ -87,26 +78,19 @@ def entry_add(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/timeline.html", context, status=400)
 
 
-@login_required
+@roles.role_page(*READERS)
 @require_GET
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, *READERS)
     return _entry_page(request, get_object_or_404(JournalEntry.objects.select_related("author"), pk=pk))
 
 
 def _entry_page(request: HttpRequest, entry: JournalEntry, form: EntryForm | None = None, status: int = 200):
     versions = selectors.versions(entry)
     newest = versions[-1]
-    can_amend = roles.has_role(request.user, *WRITERS)
-    if form is None and can_amend:
-        form = EntryForm(
-            initial={
-                "entry_type": newest.entry_type,
-                "content": newest.content,
-                "tags": ", ".join(newest.tags),
-                "supersedes": newest.pk,
-            }
-        )
+    can_write = roles.has_role(request.user, *WRITERS)
+    refusal = newest.amend_refusal(request.user)
+    if form is None and can_write:
+        form = _answer_form() if refusal else _amend_form(newest)
     context = {
         "title": f"Journal entry #{entry.pk}",
         "entry": entry,
@@ -114,27 +98,38 @@ def _entry_page(request: HttpRequest, entry: JournalEntry, form: EntryForm | Non
         "newest": newest,
         "verified": selectors.hash_verified(entry),
         "link_rows": [(link, links.KINDS.get(link["kind"])) for link in entry.links],
-        "form": form if can_amend else None,
+        "form": form if can_write else None,
+        "amend_refusal": refusal,
         "kinds": sorted(links.KINDS.values(), key=lambda k: k.name),
-        "preset_links": [f"{link['kind']}:{link['id']}" for link in newest.links],
+        "preset_links": [f"entry:{newest.pk}"]
+        if refusal
+        else [f"{link['kind']}:{link['id']}" for link in newest.links],
     }
     return render(request, "journal/entry.html", context, status=status)
 
 
-@login_required
+def _amend_form(newest: JournalEntry) -> EntryForm:
+    initial = {"entry_type": newest.entry_type, "content": newest.content, "tags": ", ".join(newest.tags)}
+    return EntryForm(initial={**initial, "supersedes": newest.pk})
+
+
+def _answer_form() -> EntryForm:
+    """Where amending is refused: a new entry, linked to this one (the picker is preset)."""
+    return EntryForm(initial={"entry_type": "note"})
+
+
+@roles.role_page(*WRITERS)
 @require_POST
 def preview(request: HttpRequest) -> HttpResponse:
     """htmx: the Markdown as it will render (sanitized exactly like the stored entry)."""
-    _require(request, *WRITERS)
     text = request.POST.get("content", "")[:40_000]
     return HttpResponse(markdown_html(text) or '<p class="help">Nothing to preview yet.</p>')
 
 
-@login_required
+@roles.role_page(*WRITERS)
 @require_GET
 def link_search(request: HttpRequest) -> HttpResponse:
     """htmx: candidates for the link picker, as checkboxes named `link`."""
-    _require(request, *WRITERS)
     kind = request.GET.get("link_kind", "")
     found = links.candidates(kind, request.GET.get("link_q", "")[:100])
     return render(request, "journal/_link_options.html", {"kind": kind, "found": found})

@@ -2,27 +2,14 @@
 
 from django.contrib import admin
 
-from audit.admin import AppendOnlyAdmin
+from core.admin import AppendOnlyAdmin, ReadOnlyAdmin, RoleAdmin
 
 from . import services
 from .models import AlertRule, HealthReport, Heartbeat, LeadershipChange, ProbeResult, ProbeState, TradingChange
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(AlertRule)
-class AlertRuleAdmin(admin.ModelAdmin):
+class AlertRuleAdmin(RoleAdmin):
     list_display = [
         "probe",
         "enabled",
@@ -38,20 +25,14 @@ class AlertRuleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.alert_rule_save(actor=request.user, rule=obj)
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Heartbeat)
-class HeartbeatAdmin(admin.ModelAdmin):
+class HeartbeatAdmin(RoleAdmin):
     list_display = ["name", "enabled", "period_seconds", "grace_seconds", "last_seen_at", "last_status", "leader"]
     readonly_fields = ["last_seen_at", "last_status", "last_instance", "leader", "created_at"]
 
     def save_model(self, request, obj, form, change):
         services.heartbeat_save(actor=request.user, heartbeat=obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ProbeResult)

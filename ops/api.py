@@ -1,17 +1,17 @@
-"""REST API of ops (mounted under /api/v1/): readiness, heartbeats, the trading switch, probe history."""
+"""REST API of ops (mounted under /api/v1/): heartbeats, the trading switch, probe history (health: ops/health.py)."""
 
 import django_filters
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from core import roles
+from core.csv import CSVRenderer
+from core.filters import MomentFilter
 from core.idempotency import idempotent
 
 from . import cache as ops_cache
@@ -19,7 +19,6 @@ from . import selectors, services
 from .authentication import CachedTokenAuthentication
 from .models import HealthReport, Heartbeat, LeadershipChange, ProbeResult, ProbeState, Status, TradingChange
 from .probes import PROBES
-from .renderers import CSV_LIMIT, CSVRenderer
 from .serializers import (
     HealthReportSerializer,
     HeartbeatPingSerializer,
@@ -27,7 +26,6 @@ from .serializers import (
     LeadershipChangeSerializer,
     ProbeResultSerializer,
     ProbeStateSerializer,
-    ReadySerializer,
     ReasonSerializer,
     TradingChangeSerializer,
     TradingStateSerializer,
@@ -37,24 +35,7 @@ EVERY_ROLE = roles.ALL_ROLES
 OpsOnly = roles.role_required(roles.OPS, read=EVERY_ROLE)
 Halters = roles.role_required(roles.OPS, roles.PM, read=EVERY_ROLE)
 Readers = roles.role_required(read=EVERY_ROLE)
-
-
-def with_cache_header(response: Response, hit: bool) -> Response:
-    response["X-Cache"] = "HIT" if hit else "MISS"
-    return response
-
-
-class ReadyView(APIView):
-    """Seed 001's readiness: cheap live pings of database and Redis plus the celery probe's cached state."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
-
-    @extend_schema(responses={200: ReadySerializer, 503: ReadySerializer}, summary="Readiness (200 or 503)")
-    def get(self, request):
-        body, hit = ops_cache.read_through(ops_cache.READY_KEY, selectors.readiness, settings.OPS_READY_CACHE_SECONDS)
-        code = status.HTTP_200_OK if body["status"] == "ready" else status.HTTP_503_SERVICE_UNAVAILABLE
-        return with_cache_header(Response(body, status=code), hit)
+CSV_LIMIT = 50_000  # rows in one probe-history spreadsheet
 
 
 class TradingEnabledView(APIView):
@@ -66,7 +47,7 @@ class TradingEnabledView(APIView):
     @extend_schema(responses=TradingStateSerializer, summary="Is trading enabled?")
     def get(self, request):
         state, hit = selectors.trading_enabled_cached()
-        return with_cache_header(Response(state), hit)
+        return ops_cache.with_cache_header(Response(state), hit)
 
 
 class TradingHaltView(APIView):
@@ -144,8 +125,8 @@ class ProbeStateListView(generics.ListAPIView):
 class ProbeResultFilter(django_filters.FilterSet):
     probe = django_filters.ChoiceFilter(choices=[(name, name) for name in PROBES])
     status = django_filters.ChoiceFilter(choices=Status.choices)
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    since = MomentFilter(field_name="created_at", lookup_expr="gte")
+    until = MomentFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = ProbeResult
@@ -181,7 +162,6 @@ class HealthReportListView(generics.ListAPIView):
 
 
 urlpatterns = [
-    path("ready", ReadyView.as_view(), name="api-ready"),
     path("ops/trading-enabled", TradingEnabledView.as_view(), name="ops-trading-enabled"),
     path("ops/trading/halt", TradingHaltView.as_view(), name="ops-trading-halt"),
     path("ops/trading/resume", TradingResumeView.as_view(), name="ops-trading-resume"),

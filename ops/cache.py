@@ -26,5 +26,11 @@ def read_through(key: str, compute: Callable[[], object], timeout: float) -> tup
     return value, False
 
 
+def with_cache_header(response, hit: bool):
+    """`X-Cache: HIT|MISS` on a response served through read_through (seed 004 scenario 2)."""
+    response["X-Cache"] = "HIT" if hit else "MISS"
+    return response
+
+
 def forget(*keys: str) -> None:
     cache.delete_many(list(keys))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -57,12 +58,20 @@ def redis() -> Outcome:
     return ok("PONG", configured=True)
 
 
+def broker() -> Outcome:
+    """The Celery broker takes a connection: web processes queue their side effects there on commit.
+
+    Readiness runs it; the probes need no broker probe, the `celery` probe's round trip goes through it.
+    """
+    with current_app.connection_for_write(connect_timeout=settings.OPS_BROKER_CHECK_TIMEOUT) as conn:
+        conn.ensure_connection(max_retries=0)  # one attempt: a readiness answer must be quick
+        return ok(f"{conn.transport_cls} broker answered", transport=conn.transport_cls)
+
+
 def celery() -> Outcome:
     """A worker answers a round-trip task. send_task always goes through the broker (never eager)."""
-    from pms_ops.celery import app
-
     timeout = settings.OPS_CELERY_PROBE_TIMEOUT
-    result = app.send_task("pms_ops.ping")
+    result = current_app.send_task("pms_ops.ping")
     try:
         answer = result.get(timeout=timeout, disable_sync_subtasks=False)
     except Exception as exc:  # celery raises TimeoutError or a broker error
@@ -93,7 +102,7 @@ def disk() -> Outcome:
 
 
 def backup_freshness() -> Outcome:
-    from ops.backups.selectors import newest_verified_backup
+    from backups.selectors import newest_verified_backup
 
     backup = newest_verified_backup()
     limit_hours = settings.OPS_BACKUP_MAX_AGE_HOURS

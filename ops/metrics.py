@@ -70,7 +70,7 @@ def _probe_families():
 
 
 def _backup_families():
-    from ops.backups.selectors import newest_verified_backup
+    from backups.selectors import newest_verified_backup
 
     backup = newest_verified_backup()
     age = (timezone.now() - backup.finished_at).total_seconds() if backup else float("inf")

@@ -1,13 +1,11 @@
-"""Reads of ops: trading state, probe states, readiness, what the dashboard shows."""
+"""Reads of ops: trading state, probe states, what the dashboard shows."""
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone
 
 from . import cache as ops_cache
-from .checks import redis_client
-from .models import Heartbeat, ProbeResult, ProbeState, Status, TradingChange
+from .models import Heartbeat, ProbeResult, ProbeState, TradingChange
 from .probes import PROBES
 
 
@@ -56,53 +54,6 @@ def cached_probe(name: str) -> dict | None:
     }
 
 
-def _live_database() -> str:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return "ready"
-    except Exception:  # any driver error means not ready
-        return "not_ready"
-
-
-def _live_redis() -> str:
-    try:
-        client = redis_client()
-    except Exception:
-        return "not_ready"
-    if client is None:
-        return "not_configured"
-    try:
-        client.ping()
-        return "ready"
-    except Exception:
-        return "not_ready"
-
-
-def _celery_from_probe() -> str:
-    """Workers are judged from the last celery probe: ok and recent enough (no live round trip)."""
-    try:
-        snapshot = cached_probe("celery")
-    except Exception:
-        return "unknown"
-    if snapshot is None:
-        return "unknown"
-    age = (timezone.now() - timezone.datetime.fromisoformat(snapshot["at"])).total_seconds()
-    if age > settings.OPS_CELERY_READY_MAX_AGE:
-        return "stale"
-    return "ready" if snapshot["status"] != Status.FAIL else "not_ready"
-
-
-READY_OK = {"ready", "not_configured"}
-
-
-def readiness() -> dict:
-    """Seed 001's /api/v1/ready body: live pings of database and Redis, the celery probe's state."""
-    checks = {"database": _live_database(), "redis": _live_redis(), "celery": _celery_from_probe()}
-    ready = all(value in READY_OK for value in checks.values())
-    return {"status": "ready" if ready else "not_ready", "checks": checks}
-
-
 def latency_series(hours: int = 24, buckets: int = 96) -> dict[str, list[float | None]]:
     """Per probe, the worst latency in each of `buckets` equal slices of the last `hours`."""
     now = timezone.now()
@@ -134,6 +85,6 @@ def pending_approvals(limit: int = 20):
 
 
 def newest_backups(limit: int = 5) -> list:
-    from ops.backups.selectors import recent_backups
+    from backups.selectors import recent_backups
 
     return list(recent_backups(limit=limit))

@@ -2,18 +2,9 @@
 
 from rest_framework import serializers
 
+from core.serializers import StrictSerializer
+
 from .models import HealthReport, Heartbeat, LeadershipChange, ProbeResult, ProbeState, TradingChange
-
-
-class StrictSerializer(serializers.Serializer):
-    """Refuses keys it does not know: a typo in a body is a 400, not silently ignored."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
-        return super().to_internal_value(data)
 
 
 class HeartbeatPingSerializer(StrictSerializer):
@@ -98,6 +89,14 @@ class HealthReportSerializer(serializers.ModelSerializer):
     class Meta:
         model = HealthReport
         fields = ["id", "date", "passed", "checks", "text", "created_at"]
+
+
+class HealthSerializer(serializers.Serializer):
+    """Seed 000's `/health`."""
+
+    status = serializers.CharField()
+    positions = serializers.IntegerField()
+    risk_pct = serializers.FloatField()
 
 
 class ReadySerializer(serializers.Serializer):

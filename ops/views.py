@@ -1,16 +1,16 @@
 """Workflow pages of ops: the ops dashboard (htmx-refreshed panel), its trading forms, and /metrics."""
 
+import hmac
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from prometheus_client import CONTENT_TYPE_LATEST
-from rest_framework.permissions import BasePermission
+from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.views import APIView
 
 from core import roles
@@ -19,47 +19,47 @@ from core.errors import ServiceError
 from . import dashboard, metrics, services
 
 
-class MetricsAccess(BasePermission):
-    """Open to the scraper's addresses (OPS_METRICS_ALLOWED_IPS); from anywhere else, an Ops token."""
-
-    message = "Metrics are readable from the allowed addresses or with an Ops token."
-
-    def has_permission(self, request, view) -> bool:
-        if request.META.get("REMOTE_ADDR") in settings.OPS_METRICS_ALLOWED_IPS:
-            return True
-        return roles.has_role(request.user, roles.OPS)
-
-
 class MetricsView(APIView):
-    permission_classes = [MetricsAccess]
+    """Prometheus scrapes with `Authorization: Bearer <METRICS_TOKEN>`; unset, metrics are off (404).
 
-    @extend_schema(responses={(200, "text/plain"): OpenApiTypes.STR}, summary="Prometheus metrics")
+    Not an address allow-list: behind a local proxy every client comes from loopback.
+    """
+
+    authentication_classes = []
+    permission_classes = []
+
+    @extend_schema(
+        responses={(200, "text/plain"): OpenApiTypes.STR},
+        auth=[{"metricsBearer": []}],
+        summary="Prometheus metrics (bearer METRICS_TOKEN)",
+    )
     def get(self, request):
+        expected = settings.METRICS_TOKEN
+        if not expected:
+            raise NotFound("Metrics are disabled: set METRICS_TOKEN to enable /metrics.")
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
+            raise NotAuthenticated("Send the metrics token as `Authorization: Bearer <METRICS_TOKEN>`.")
         return HttpResponse(metrics.exposition(), content_type=CONTENT_TYPE_LATEST)
 
-
-def _require(request, *allowed: str) -> None:
-    if not roles.has_role(request.user, *allowed):
-        raise PermissionDenied
+    def get_authenticate_header(self, request) -> str:
+        return 'Bearer realm="metrics"'
 
 
-@login_required
+@roles.role_page(*roles.ALL_ROLES)
 def dashboard_page(request):
-    _require(request, *roles.ALL_ROLES)
     return render(request, "ops/dashboard.html", {"title": "Ops dashboard", **dashboard.context(request.user)})
 
 
-@login_required
+@roles.role_page(*roles.ALL_ROLES)
 def dashboard_panel(request):
     """The live part of the dashboard, re-fetched by htmx every few seconds."""
-    _require(request, *roles.ALL_ROLES)
     return render(request, "ops/_panel.html", dashboard.context(request.user))
 
 
-@login_required
+@roles.role_page(roles.OPS, roles.PM)
 @require_POST
 def trading_halt(request):
-    _require(request, roles.OPS, roles.PM)
     try:
         services.trading_halt(actor=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, "Trading halted.")
@@ -68,10 +68,9 @@ def trading_halt(request):
     return redirect("ops:dashboard")
 
 
-@login_required
+@roles.role_page(roles.OPS, roles.PM)
 @require_POST
 def trading_resume(request):
-    _require(request, roles.OPS, roles.PM)
     try:
         approval = services.trading_resume_request(actor=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, f"Resume requested: approval request #{approval.pk} waits for a second person.")

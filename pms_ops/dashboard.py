@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from approvals.models import ApprovalRequest
 from audit.models import Checkpoint
+from backups.selectors import newest_verified_backup
 from book.selectors import portfolio_state
 from core.roles import has_role
 from incidents.models import Incident
-from ops.backups.selectors import newest_verified_backup
 from ops.selectors import probe_states, trading_enabled
 
 

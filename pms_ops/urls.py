@@ -1,6 +1,7 @@
 """Root URLs: the admin, each app's pages at the root, each app's API under /api/v1/."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import (
     SpectacularAPIView,
@@ -8,22 +9,22 @@ from drf_spectacular.views import (
     SpectacularSwaggerView,
 )
 
-from core.api import HealthView
-
-APPS = ("audit", "journal", "approvals", "book", "incidents", "ops", "ops.backups")
+APPS = ("audit", "journal", "approvals", "book", "incidents", "ops", "backups")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/health", HealthView.as_view(), name="api-health"),
+    path("", include("ops.health")),  # /health, /api/v1/health, /api/v1/ready
+    # The schema maps every endpoint: a session or a token (SERVE_PERMISSIONS), else 401 JSON.
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The docs pages are for a browser: without a session, to the login page and back.
     path(
         "api/docs/",
-        SpectacularSwaggerView.as_view(url_name="api-schema"),
+        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
     path(
         "api/redoc/",
-        SpectacularRedocView.as_view(url_name="api-schema"),
+        login_required(SpectacularRedocView.as_view(url_name="api-schema")),
         name="api-redoc",
     ),
     path("", include("pms_ops.site_urls")),

@@ -132,6 +132,7 @@ def correction_execute(request: ApprovalRequest, *, actor) -> dict:
         content=_journal_text(request, wrong, right, actor),
         links=[("position", wrong.pk), ("position", right.pk), ("approval", request.pk)],
         tags=["correction"],
+        system=True,
     )
     result = {
         "incorrect_position_id": wrong.pk,

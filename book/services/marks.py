@@ -1,4 +1,7 @@
-"""Prices and mark-to-market: recorded prices, MTM runs, and manual overrides via four-eyes approval."""
+"""Mark-to-market: runs at the latest prices, and manual overrides via four-eyes approval.
+
+Every run keeps which prices it used and where each came from (feed or manual, with its approval).
+"""
 
 from decimal import Decimal
 
@@ -12,47 +15,12 @@ from journal.services import journal_entry_add
 
 from .. import values
 from ..ledger import ledger_append_many
-from ..models import CENT, Instrument, LedgerKind, MtmRun, Position, Price
+from ..models import CENT, LedgerKind, MtmRun, Position, Price
 from ..selectors import latest_price
 from ..state import state_apply_mark
+from .prices import price_rows_record
 
 PRICE_OVERRIDE = "book.price_override"
-MAX_PRICES = 1000
-
-
-def prices_record(*, actor, prices: list[dict]) -> list[Price]:
-    """Record observed prices (each with its source and time); they never replace an earlier one."""
-    if not isinstance(prices, list) or not prices:
-        raise Invalid("Send at least one price.", fields={"prices": ["A non-empty list is required."]})
-    if len(prices) > MAX_PRICES:
-        raise Invalid(f"At most {MAX_PRICES} prices per request.", fields={"prices": ["Too many."]})
-    cleaned = [_clean_price(item, i) for i, item in enumerate(prices)]
-    now = timezone.now()
-    with transaction.atomic():
-        rows = Price.objects.bulk_create(
-            [Price(**item, recorded_at=now, recorded_by=actor_name(actor)) for item in cleaned]
-        )
-        event_record(
-            actor=actor,
-            action="book.prices.recorded",
-            subject_type="book.price",
-            payload={"count": len(rows), "prices": {p.instrument.symbol: p.price for p in rows}},
-        )
-    return rows
-
-
-def _clean_price(item, index: int) -> dict:
-    if not isinstance(item, dict):
-        raise Invalid(f"Price {index} must be an object.", fields={f"prices[{index}]": ["Not an object."]})
-    source = str(item.get("source") or "").strip()
-    if not source:
-        raise Invalid(f"Price {index} needs a source.", fields={"source": ["Say where the price comes from."]})
-    return {
-        "instrument": values.instrument(item.get("instrument")),
-        "price": values.positive_decimal("price", item.get("price")),
-        "source": source[:100],
-        "as_of": values.moment("as_of", item.get("as_of")),
-    }
 
 
 def mtm_run(*, actor, manual_prices: dict | None = None, reason: str = "", source: str = ""):
@@ -114,6 +82,19 @@ def _prices_for(symbols, overrides: dict[str, Price]) -> dict[str, Price]:
     return found
 
 
+def price_used(price: Price) -> dict:
+    """What a run keeps of each price: the value, which row, and where it came from."""
+    return {
+        "price": str(price.price),
+        "price_id": price.pk,
+        "source": price.source,
+        "manual": price.manual,
+        "approval_id": price.approval_id,
+        "recorded_by": price.recorded_by,
+        "as_of": price.as_of.isoformat(),
+    }
+
+
 def _mark(*, actor, overrides: dict[str, Price], approval_id: int | None) -> MtmRun:
     """Mark every open position at its instrument's price; the run and one ledger entry each are kept."""
     now = timezone.now()
@@ -128,11 +109,11 @@ def _mark(*, actor, overrides: dict[str, Price], approval_id: int | None) -> Mtm
     run = MtmRun.objects.create(
         ran_at=now,
         ran_by=actor_name(actor),
-        manual=bool(overrides),
+        manual=any(p.manual for p in prices.values()),
         approval_id=approval_id,
         positions_marked=len(marked),
         unrealized_pnl=sum((p.unrealized_pnl for p in marked), Decimal("0")).quantize(CENT),
-        prices={s: {"price": str(p.price), "price_id": p.pk, "source": p.source} for s, p in prices.items()},
+        prices={symbol: price_used(price) for symbol, price in prices.items()},
     )
     ledger_append_many(kind=LedgerKind.MARK, positions=marked, actor=actor, at=now, related={"mtm_run": run.pk})
     state_apply_mark()
@@ -156,19 +137,17 @@ def price_override_execute(request, *, actor) -> dict:
     """Executor of an approved override: the price, the run, and the `mtm` journal entry, at once."""
     payload = request.payload
     prices = clean_manual_prices(payload["manual_prices"])
-    now = timezone.now()
     source = f"manual override: {payload.get('source', '')}".strip()[:100]
-    overrides = {
-        symbol: Price.objects.create(
-            instrument=Instrument.objects.get(symbol=symbol),
-            price=price,
-            source=source,
-            as_of=now,
-            recorded_at=now,
-            recorded_by=actor_name(request.requested_by),
-        )
-        for symbol, price in prices.items()
-    }
+    rows = price_rows_record(
+        actor=actor,
+        prices=[
+            {"instrument": values.instrument(symbol), "price": price, "source": source, "as_of": None}
+            for symbol, price in prices.items()
+        ],
+        recorded_by=actor_name(request.requested_by),
+        approval_id=request.pk,
+    )
+    overrides = {row.instrument.symbol: row for row in rows}
     run = _mark(actor=actor, overrides=overrides, approval_id=request.pk)
     lines = [
         f"MTM corrected for {symbol}. Previous price: {payload['previous'].get(symbol) or 'none'}. "
@@ -187,6 +166,7 @@ def price_override_execute(request, *, actor) -> dict:
         ),
         links=[("approval", request.pk)],
         tags=["mtm", "price-override"],
+        system=True,
     )
     return {"mtm_run_id": run.pk, "journal_entry_id": entry.pk, "positions_marked": run.positions_marked}
 

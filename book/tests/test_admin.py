@@ -3,7 +3,8 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from approvals.models import ApprovalPolicy
+from approvals import services as approvals_services
+from approvals.models import ApprovalPolicy, ApprovalRequest
 from audit.models import Event
 from book.models import Price
 
@@ -14,12 +15,26 @@ def _admin(people, name="oscar") -> Client:
     return client
 
 
-def test_a_price_csv_is_recorded_whole(people, gold, nifty):
+def test_a_price_csv_uploaded_by_a_person_waits_for_a_second_person(people, gold, nifty):
     csv = b"instrument,price,source,as_of\nGOLD_MINI,71250,MCX close,2026-01-05T15:30:00Z\nBANK_NIFTY,48100,NSE,\n"
-    response = _admin(people).post("/admin/book/price/upload/", {"file": SimpleUploadedFile("p.csv", csv)})
+    upload = {"file": SimpleUploadedFile("p.csv", csv), "reason": "Feed down since 15:00; MCX close by phone."}
+    response = _admin(people).post("/admin/book/price/upload/", upload)
     assert response.status_code == 302
-    assert Price.objects.count() == 2
-    assert Event.objects.filter(action="book.prices.recorded", actor="oscar").exists()
+    request = ApprovalRequest.objects.get(action="book.manual_price", requested_by=people["oscar"])
+    assert [p["instrument"] for p in request.payload["prices"]] == ["GOLD_MINI", "BANK_NIFTY"]
+    assert not Price.objects.exists()
+    approvals_services.approval_approve(actor=people["alice"], request_id=request.pk)
+    assert (
+        sorted(Price.objects.values_list("manual", "approval_id", "recorded_by")) == [(True, request.pk, "oscar")] * 2
+    )
+    assert Event.objects.filter(action="book.prices.recorded", actor="alice").exists()
+
+
+def test_a_price_csv_from_a_person_needs_a_reason(people, gold):
+    csv = b"instrument,price,source\nGOLD_MINI,71250,MCX\n"
+    response = _admin(people).post("/admin/book/price/upload/", {"file": SimpleUploadedFile("p.csv", csv)})
+    assert response.status_code == 200 and "give the reason" in response.content.decode()
+    assert not ApprovalRequest.objects.exists() and not Price.objects.exists()
 
 
 def test_a_bad_csv_row_records_nothing_and_says_why(people, gold):

@@ -18,7 +18,7 @@ def _at(moment: dt.datetime) -> str:
 def test_the_book_as_it_was(api, people, open_position, monkeypatch):
     first = open_position()
     t_open = timezone.now()
-    services.prices_record(actor=people["pam"], prices=[{"instrument": "GOLD_MINI", "price": 71200, "source": "x"}])
+    services.prices_record(actor=people["feed"], prices=[{"instrument": "GOLD_MINI", "price": 71200, "source": "x"}])
     services.mtm_run(actor=people["pam"])
     t_marked = timezone.now()
     services.position_close(actor=people["pam"], position_id=first.pk, exit_price=71500)

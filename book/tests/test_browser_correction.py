@@ -27,7 +27,7 @@ def test_a_wrong_position_is_corrected_by_two_people_in_the_browser(people, logi
     pm.goto("/book/corrections/new/")
     pm.fill("#id_q", str(wrong.pk))
     pm.click("#find-position input[type=submit]")
-    assert "LONG 2 GOLD_MINI @ 71000" in pm.inner_text("#recorded-facts")
+    assert "LONG 2 GOLD_MINI @ 71,000" in pm.inner_text("#recorded-facts")
     pm.select_option("#id_direction", "SHORT")
     pm.fill("#id_size", "-2")
     pm.fill("#id_reason", "Broker statement: the trade was a short.")

@@ -106,7 +106,7 @@ def test_one_pending_correction_per_position(api, open_position):
     ("body", "field"),
     [
         ({"position_id": 999999}, None),
-        ({"correct": {**RIGHT, "size": -2}}, "size"),
+        ({"correct": {**RIGHT, "size": -2}}, "correct"),  # nested: {"correct": {"size": [...]}}
         ({"correct": {**RIGHT, "instrument": "SILVER"}}, "instrument"),
         ({"correct": {**RIGHT, "direction": "UP"}}, "correct"),
         ({"reason": ""}, "reason"),

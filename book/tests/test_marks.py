@@ -13,10 +13,10 @@ PRICES = "/api/v1/pms/book/prices"
 MTM = "/api/v1/pms/book/mtm"
 
 
-def test_prices_are_recorded_one_or_many(api, gold, nifty):
-    one = api["pam"].post(PRICES, {"instrument": "GOLD_MINI", "price": 71200, "source": "exchange"}, format="json")
+def test_a_feeds_prices_are_recorded_one_or_many(api, gold, nifty):
+    one = api["feed"].post(PRICES, {"instrument": "GOLD_MINI", "price": 71200, "source": "exchange"}, format="json")
     assert one.status_code == 201 and len(one.json()) == 1
-    many = api["oscar"].post(
+    many = api["feed"].post(
         PRICES,
         {
             "prices": [
@@ -48,18 +48,19 @@ def test_prices_are_recorded_one_or_many(api, gold, nifty):
         },
     ],
 )
-def test_bad_prices_are_refused_whole(api, gold, body):
-    response = api["pam"].post(PRICES, body, format="json")
+@pytest.mark.parametrize("who", ["feed", "pam"])
+def test_bad_prices_are_refused_whole(api, gold, body, who):
+    response = api[who].post(PRICES, {**body, "reason": "feed down"}, format="json")
     assert response.status_code == 400, response.json()
     assert response.json()["fields"]
-    assert not Price.objects.exists()
+    assert not Price.objects.exists() and not ApprovalRequest.objects.exists()
 
 
 def test_a_run_marks_every_open_position_at_its_latest_price_and_is_kept(api, open_position):
     long, short = open_position(), open_position(direction="SHORT", stop_price=71500)
     unpriced = open_position(instrument="BANK_NIFTY", size=1, entry_price=48000, stop_price=47000)
-    api["pam"].post(PRICES, {"instrument": "GOLD_MINI", "price": 71100, "source": "exchange"}, format="json")
-    api["pam"].post(PRICES, {"instrument": "GOLD_MINI", "price": 71200, "source": "exchange"}, format="json")
+    api["feed"].post(PRICES, {"instrument": "GOLD_MINI", "price": 71100, "source": "exchange"}, format="json")
+    api["feed"].post(PRICES, {"instrument": "GOLD_MINI", "price": 71200, "source": "exchange"}, format="json")
     response = api["pam"].post(MTM, {}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["positions_marked"] == 2
@@ -74,7 +75,7 @@ def test_a_run_marks_every_open_position_at_its_latest_price_and_is_kept(api, op
 
 def test_seed_004_scenario_4_a_manual_price_needs_an_approved_override(api, open_position):
     position = open_position()
-    api["pam"].post(PRICES, {"instrument": "GOLD_MINI", "price": 61450, "source": "stale feed"}, format="json")
+    api["feed"].post(PRICES, {"instrument": "GOLD_MINI", "price": 61450, "source": "stale feed"}, format="json")
     api["pam"].post(MTM, {}, format="json")
     body = {"manual_prices": {"GOLD_MINI": 71450}, "reason": "Feed was stale", "source": "Bloomberg"}
     response = api["pam"].post(MTM, body, format="json")

@@ -28,13 +28,6 @@ def test_risk_validation_sees_a_state_that_does_not_match(open_position):
     assert selectors.risk_validation() == (D("125000.00"), D("10000.00"))
 
 
-def test_health_is_seed_000s_shape_without_auth(api, open_position):
-    open_position()
-    response = api[None].get("/health")
-    assert response.status_code == 200
-    assert response.json() == {"status": "healthy", "positions": 1, "risk_pct": 0.1}
-
-
 def test_the_recovery_snapshot(api, open_position):
     position = open_position()
     response = api["oscar"].get("/api/v1/pms/book/state")

@@ -1,14 +1,16 @@
-"""A tiny API over auth groups, for testing the core plumbing (filters, errors) in isolation."""
+"""A tiny API and page over auth groups, for testing the core plumbing (filters, errors, roles) in isolation."""
 
 from django.contrib.auth.models import Group
+from django.http import HttpResponse
 from django.urls import path
-from rest_framework import generics, serializers
+from rest_framework import generics
 
 from core.idempotency import idempotent
-from core.roles import AUDITOR, OPS, role_required
+from core.roles import AUDITOR, OPS, role_page, role_required
+from core.serializers import StrictModelSerializer
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class GroupSerializer(StrictModelSerializer):
     class Meta:
         model = Group
         fields = ["id", "name"]
@@ -25,4 +27,14 @@ class GroupList(generics.ListCreateAPIView):
         return self.create(request, *args, **kwargs)
 
 
-urlpatterns = [path("groups", GroupList.as_view())]
+@role_page(OPS, read=[AUDITOR])
+def group_page(request):
+    return HttpResponse(f"{request.method} groups page")
+
+
+# Also under /api/, where the input guard answers in the JSON error shape.
+urlpatterns = [
+    path("groups", GroupList.as_view()),
+    path("api/groups", GroupList.as_view()),
+    path("groups/page", group_page),
+]

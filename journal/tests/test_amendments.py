@@ -47,7 +47,7 @@ def test_amending_a_superseded_entry_is_409_naming_the_newest_version(api, add):
     third = _amend(api, second["id"], "v3").json()
     before = JournalEntry.objects.count(), Event.objects.count()
     for stale in (first.pk, second["id"]):
-        response = _amend(api, stale, "v2 again", who="paul")
+        response = _amend(api, stale, "v2 again")
         assert response.status_code == 409
         body = response.json()
         assert body["newest_id"] == third["id"]

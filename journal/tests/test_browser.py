@@ -38,3 +38,19 @@ def test_write_find_amend_and_see_both_versions(people, login):
     page.goto("/journal/")
     expect(page.locator(".journal-entry")).to_have_count(1)
     expect(page.locator(".journal-entry .pms-badge.pms-warn")).to_have_text("amended")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_another_person_answers_an_entry_they_may_not_amend(people, login, add):
+    entry = add("Halve USDBRL ahead of COPOM.")
+    page = login(people["paul"])
+    page.goto(f"/journal/{entry.pk}/")
+    expect(page.locator("#amend")).to_have_count(0)
+    expect(page.locator(".journal-amend-refusal")).to_contain_text("Only its author, pam, can amend")
+    page.fill("section:has(#answer) textarea[name=content]", "Disagree: COPOM is priced in.")
+    page.click("text=Record new entry")
+    expect(page.locator(".journal-verified")).to_have_text("verified")
+    answer = JournalEntry.objects.latest("pk")
+    assert answer.author == people["paul"] and answer.supersedes_id is None
+    assert answer.links == [{"kind": "entry", "id": str(entry.pk)}]

@@ -28,7 +28,7 @@ def test_concurrent_amendments_of_one_entry_one_wins_the_rest_get_409(people):
 
     def amend():
         try:
-            entry = journal_entry_add(author=people["paul"], entry_type="note", content="v2", supersedes=original.pk)
+            entry = journal_entry_add(author=people["pam"], entry_type="note", content="v2", supersedes=original.pk)
             results.append(entry.pk)
         except Conflict as exc:
             results.append(exc)

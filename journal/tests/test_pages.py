@@ -85,7 +85,7 @@ def test_quick_add_errors_show_on_the_form_and_write_nothing(browser_as):
 
 def test_amend_from_the_entry_page_and_see_both_versions(browser_as, add):
     entry = add("Price was 5.9")
-    client = browser_as("paul")
+    client = browser_as("pam")
     page = client.get(f"/journal/{entry.pk}/").content.decode()
     assert "Record amendment" in page and "verified" in page and entry.hash in page
     response = client.post(ADD, {"entry_type": "correction", "content": "Price was 5.4", "supersedes": entry.pk})

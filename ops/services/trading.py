@@ -57,7 +57,9 @@ def _flip(*, actor, enabled: bool, reason: str, approval_id: int | None = None) 
         subject_id=change.pk,
         payload={"reason": reason, "approval_id": approval_id, "hash": change.hash},
     )
-    journal_entry_add(author=actor, entry_type="decision", content=f"Trading {verb}: {reason}", tags=["trading"])
+    journal_entry_add(
+        author=actor, entry_type="decision", content=f"Trading {verb}: {reason}", tags=["trading"], system=True
+    )
     _on_open_incidents(actor, f"Trading {verb} by {actor_name(actor)}: {reason}")
     transaction.on_commit(lambda: ops_cache.forget(ops_cache.TRADING_KEY))
     return change

@@ -1,4 +1,4 @@
-"""The chains probe (audit's incremental verification) and backup freshness (ops.backups)."""
+"""The chains probe (audit's incremental verification) and backup freshness (the backups app)."""
 
 import pytest
 from django.db import connection
@@ -51,8 +51,8 @@ def test_no_verified_backup_fails(db, backup_dir):
 def test_a_fresh_verified_backup_passes_and_an_old_one_fails(
     people, backup_dir, settings, django_capture_on_commit_callbacks
 ):
-    from ops.backups.selectors import newest_verified_backup
-    from ops.backups.services import backup_request
+    from backups.selectors import newest_verified_backup
+    from backups.services import backup_request
 
     with django_capture_on_commit_callbacks(execute=True):
         backup_request(actor=people["oscar"], trigger="api")

@@ -46,12 +46,13 @@ INSTALLED_APPS = [
     "book",
     "incidents",
     "ops",
-    "ops.backups",
+    "backups",
     "pms_ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.guards.InputGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

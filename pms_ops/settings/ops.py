@@ -13,11 +13,14 @@ OPS_CELERY_PROBE_TIMEOUT = env.float("OPS_CELERY_PROBE_TIMEOUT", default=5.0)
 OPS_PROBE_RETENTION_DAYS = env.int("OPS_PROBE_RETENTION_DAYS", default=90)
 # How long the cached state of a probe survives without a new run (readiness falls back to the DB).
 OPS_PROBE_STATE_TTL = env.int("OPS_PROBE_STATE_TTL", default=600)
-# /api/v1/ready calls celery "stale" when its probe has not run for this long (seconds).
+# /api/v1/ready reports celery "stale" when its probe has not run for this long (seconds).
 OPS_CELERY_READY_MAX_AGE = env.int("OPS_CELERY_READY_MAX_AGE", default=300)
 OPS_READY_CACHE_SECONDS = env.float("OPS_READY_CACHE_SECONDS", default=2.0)
+# /api/v1/ready gives up on connecting to the Celery broker after this long (seconds).
+OPS_BROKER_CHECK_TIMEOUT = env.float("OPS_BROKER_CHECK_TIMEOUT", default=2.0)
 OPS_TRADING_CACHE_SECONDS = env.int("OPS_TRADING_CACHE_SECONDS", default=30)
-# trading-enabled remembers a polling client's token this long (a revoked token works that much longer).
+# trading-enabled remembers a polling client's id and roles this long; a deleted token or a
+# changed password, activity or role drops the entry at once (core/tokens.py).
 OPS_TOKEN_CACHE_SECONDS = env.int("OPS_TOKEN_CACHE_SECONDS", default=30)
 OPS_DISK_FAIL_FREE_PCT = env.float("OPS_DISK_FAIL_FREE_PCT", default=10.0)
 OPS_DISK_WARN_FREE_PCT = env.float("OPS_DISK_WARN_FREE_PCT", default=20.0)
@@ -27,9 +30,7 @@ OPS_RISK_TOLERANCE = env.float("OPS_RISK_TOLERANCE", default=0.01)
 OPS_REPORT_RESPONSE_MS = env.float("OPS_REPORT_RESPONSE_MS", default=100.0)
 OPS_REPORT_ERROR_RATE_PCT = env.float("OPS_REPORT_ERROR_RATE_PCT", default=1.0)
 OPS_REPORT_CACHE_HIT_PCT = env.float("OPS_REPORT_CACHE_HIT_PCT", default=40.0)
-# /metrics: open to these client addresses (a Prometheus scraper beside the app); from anywhere
-# else it needs an Ops token.
-OPS_METRICS_ALLOWED_IPS = env.list("OPS_METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+# /metrics needs METRICS_TOKEN (settings/security.py) as a bearer token.
 
 # Probe intervals (seconds); Ops changes them later in the admin (django-celery-beat).
 OPS_PROBE_INTERVALS = {
@@ -64,3 +65,8 @@ MIDDLEWARE.insert(0, "ops.metrics.MetricsMiddleware")
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {"ProbeStatusEnum": "ops.models.Status", "ReadinessStatusEnum": ["ready", "not_ready"]}
 )
+# /metrics' own scheme: a bearer token from METRICS_TOKEN, not a user's token.
+SPECTACULAR_SETTINGS.setdefault("APPEND_COMPONENTS", {}).setdefault("securitySchemes", {})["metricsBearer"] = {
+    "type": "http",
+    "scheme": "bearer",
+}

@@ -1,6 +1,11 @@
-"""Transport and cookie security: strict unless DEBUG (the embedded default) is on."""
+"""Transport and cookie security (strict unless DEBUG), trusted proxies, the metrics token, login throttling."""
 
-from .base import DEBUG
+import ipaddress
+from datetime import timedelta
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import DEBUG, INSTALLED_APPS, MIDDLEWARE
 from .env import env
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -18,3 +23,31 @@ SECURE_REDIRECT_EXEMPT = [
 ]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- Who is asking (core/net.py) ---------------------------------------------------------------
+# Addresses or CIDRs of our own reverse proxies. Only a request whose direct peer is one of them
+# has its X-Forwarded-For read for the client address (audit rows, login throttling); empty: never.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or CIDR.") from _error
+
+# --- /metrics: `Authorization: Bearer <METRICS_TOKEN>`; unset, /metrics answers 404 ---------------
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+
+# --- Login throttling (django-axes) on every password login ---------------------------------------
+INSTALLED_APPS.append("axes")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: a locked-out login is refused before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# One person's failures from one address: a guesser is stopped, colleagues elsewhere are not locked out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"

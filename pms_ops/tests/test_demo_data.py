@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from book.models import MtmRun, Price
 from core import roles
 
 
@@ -24,7 +25,19 @@ def test_each_role_gets_a_demo_login_that_works(db, settings, tmp_path, client):
     username, password = out.splitlines()[1].split()[-3::2]
     user = get_user_model().objects.get(username=username)
     assert user.groups.filter(name=roles.PM).exists()
-    assert client.login(username=username, password=password)
+    response = client.post("/admin/login/", {"username": username, "password": password})
+    assert response.status_code == 302 and int(client.session["_auth_user_id"]) == user.pk
+
+
+@pytest.mark.sqlite
+def test_the_demo_prices_come_from_a_demo_price_feed(db, settings, tmp_path):
+    out = _load(settings, tmp_path)
+    feed = get_user_model().objects.get(username="feed")
+    assert roles.PRICE_FEED in out and set(feed.groups.values_list("name", flat=True)) == {roles.PRICE_FEED}
+    prices = Price.objects.all()
+    assert prices.count() == 2 and {(p.recorded_by, p.manual) for p in prices} == {("feed", False)}
+    run = MtmRun.objects.get()
+    assert not run.manual and {p["recorded_by"] for p in run.prices.values()} == {"feed"}
 
 
 @pytest.mark.sqlite

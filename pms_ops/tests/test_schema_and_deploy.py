@@ -15,7 +15,8 @@ def test_the_schema_validates_without_warnings(tmp_path):
     assert "openapi: 3" in out.read_text()
 
 
-def test_the_schema_and_the_docs_are_served(client):
+def test_the_schema_and_the_docs_are_served(client, people):
+    client.force_login(people["audrey"])
     schema = client.get("/api/schema/?format=json")
     assert schema.status_code == 200
     assert schema.json()["info"]["title"] == "PMS Ops API"
@@ -23,6 +24,21 @@ def test_the_schema_and_the_docs_are_served(client):
     assert docs.status_code == 200
     page = docs.content.decode()
     assert "swagger-ui" in page and "cdn" not in page.lower()
+
+
+def test_anonymous_callers_get_no_schema_and_no_docs(client):
+    schema = client.get("/api/schema/?format=json")
+    assert schema.status_code == 401
+    assert schema.json()["error"] == "not_authenticated" and "paths" not in schema.json()
+    for page in ("/api/docs/", "/api/redoc/"):
+        response = client.get(page)
+        assert (response.status_code, response["Location"]) == (302, f"/admin/login/?next={page}")
+
+
+def test_a_token_reads_the_schema(api):
+    assert api[None].get("/api/schema/?format=json").status_code == 401
+    schema = api["pam"].get("/api/schema/?format=json")
+    assert schema.status_code == 200 and "/api/v1/pms/book/positions" in schema.json()["paths"]
 
 
 def test_liveness_needs_no_login_and_no_database(client):

@@ -20,8 +20,9 @@ DEMO_USERS = {
     "commander": roles.INCIDENT_COMMANDER,
     "ops": roles.OPS,
     "auditor": roles.AUDITOR,
+    "feed": roles.PRICE_FEED,  # the demo price feed's service account (its API token: drf_create_token feed)
 }
-APPS = ("journal", "approvals", "book", "incidents", "ops", "ops.backups")
+APPS = ("journal", "approvals", "book", "incidents", "ops", "backups")
 
 
 class Command(BaseCommand):

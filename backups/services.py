@@ -1,0 +1,217 @@
+"""The backups write path: start, make, verify, abandon, prune.
+
+Each state change is one transaction with its audit event. Making the files happens
+between those transactions (it takes minutes); only progress is written meanwhile.
+"""
+
+import errno
+import json
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from celery import current_app
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from audit.services import actor_name, event_record
+from core.errors import Conflict, NotFound
+
+from . import engine, verification
+from .errors import BackupError
+from .models import Backup, BackupStatus
+
+DISK_FULL_SIGNS = ("No space left on device", "database or disk is full")
+RUNNING = (BackupStatus.RUNNING, BackupStatus.VERIFYING)
+FINISHED_FIELDS = ["file", "files", "size", "sha256", "row_counts", "chain_heads", "migrations"]
+
+
+def _audit(actor, action: str, backup: Backup, **payload) -> None:
+    event_record(
+        actor=actor,
+        action=action,
+        subject_type="backups.backup",
+        subject_id=backup.pk,
+        payload={"stamp": backup.stamp, "status": backup.status, **payload},
+    )
+
+
+def _directory(now) -> Path:
+    return Path(settings.BACKUP_DIR) / now.strftime("%Y-%m-%d")
+
+
+def backup_start(*, actor, trigger: str) -> Backup:
+    """Open the inventory row of a new backup; one may run at a time (the database says so)."""
+    backups_mark_stale()
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            backup = Backup.objects.create(
+                trigger=trigger,
+                requested_by=actor_name(actor),
+                vendor=connection.vendor,
+                started_at=now,
+                stamp=now.strftime("%Y%m%dT%H%M%S%fZ"),
+                directory=str(_directory(now)),
+                step="queued",
+            )
+            _audit(actor, "backups.backup.started", backup, trigger=trigger)
+    except IntegrityError as exc:
+        running = Backup.objects.running().first()
+        raise Conflict(
+            f"Backup #{running.pk if running else '?'} is already running; wait for it to finish.",
+            extra={"backup_id": running.pk if running else None},
+        ) from exc
+    return backup
+
+
+def backup_request(*, actor, trigger: str) -> Backup:
+    """Start a backup and hand it to a worker once this transaction commits (API, admin)."""
+    backup = backup_start(actor=actor, trigger=trigger)
+    transaction.on_commit(lambda: current_app.tasks["backups.backup_run"].delay(backup.pk))
+    return backup
+
+
+def _progress(backup: Backup, percent: int, step: str) -> None:
+    """Telemetry, not a fact: written in its own autocommit so the admin sees it live."""
+    Backup.objects.filter(pk=backup.pk).update(progress=percent, step=step[:200])
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, BackupError):
+        text = exc.detail
+    elif isinstance(exc, OSError) and exc.strerror:
+        text = f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    full = any(sign in text for sign in DISK_FULL_SIGNS) or getattr(exc, "errno", None) == errno.ENOSPC
+    return f"disk full: {text}" if full else text
+
+
+def _write_manifest(backup: Backup) -> None:
+    """The record beside the files, for whoever finds the directory without the database."""
+    fields = ["stamp", "vendor", "trigger", "requested_by", *FINISHED_FIELDS]
+    data = {"id": backup.pk, "started_at": backup.started_at.isoformat()}
+    data |= {name: getattr(backup, name) for name in fields}
+    (Path(backup.directory) / f"pms_ops_{backup.stamp}.json").write_text(json.dumps(data, indent=2))
+
+
+def backup_run(*, backup_id: int, actor="system:backups") -> Backup:
+    """Make the files of a started backup, record them, then verify them by restoring."""
+    backup = Backup.objects.filter(pk=backup_id).first()
+    if backup is None:
+        raise NotFound(f"Backup {backup_id} does not exist.")
+    if backup.status != BackupStatus.RUNNING or backup.files:
+        return backup  # a duplicate delivery of the task: the first run owns it
+    started = time.monotonic()
+    try:
+        made = engine.make(Path(backup.directory), backup.stamp, lambda p, s: _progress(backup, p, s))
+        for name in ("file", "files", "row_counts", "chain_heads", "migrations"):
+            setattr(backup, name, made[name])
+        backup.size = sum(f["size"] for f in made["files"])
+        backup.sha256 = made["files"][0]["sha256"]
+        _write_manifest(backup)
+    except Exception as exc:  # every failure is recorded; nothing half-made survives
+        return backup_fail(backup_id=backup.pk, actor=actor, error=_error_text(exc))
+    backup_record_made(backup=backup, actor=actor, duration=time.monotonic() - started)
+    return backup_verify(backup_id=backup.pk, actor=actor)
+
+
+def backup_record_made(*, backup: Backup, actor, duration: float) -> None:
+    with transaction.atomic():
+        backup.status = BackupStatus.VERIFYING
+        backup.finished_at = timezone.now()
+        backup.duration_seconds = round(duration, 3)
+        backup.progress, backup.step = 95, "verifying: restoring into a scratch database"
+        extra = ["status", "finished_at", "duration_seconds", "progress", "step"]
+        backup.save(update_fields=FINISHED_FIELDS + extra)
+        _audit(actor, "backups.backup.completed", backup, size=backup.size, sha256=backup.sha256, file=backup.file)
+
+
+def backup_fail(*, backup_id: int, actor, error: str) -> Backup:
+    """Mark a backup failed and remove every file it wrote; older backups are not touched."""
+    with transaction.atomic():
+        backup = Backup.objects.select_for_update().get(pk=backup_id)
+        removed = engine.remove_files(Path(backup.directory), backup.stamp)
+        backup.status, backup.error, backup.step = BackupStatus.FAILED, error, "failed"
+        backup.finished_at = timezone.now()
+        backup.save(update_fields=["status", "error", "step", "finished_at"])
+        _audit(actor, "backups.backup.failed", backup, error=error, removed_files=removed)
+    return backup
+
+
+def backup_verify(*, backup_id: int, actor="system:backups") -> Backup:
+    """Restore the backup into a scratch database and compare; a failure marks it bad."""
+    backup = Backup.objects.filter(pk=backup_id).first()
+    if backup is None:
+        raise NotFound(f"Backup {backup_id} does not exist.")
+    if backup.status not in (BackupStatus.VERIFYING, BackupStatus.VERIFIED, BackupStatus.BAD):
+        raise Conflict(f"Backup #{backup.pk} is {backup.status}: only a finished backup can be verified.")
+    recorded = {"row_counts": backup.row_counts, "chain_heads": backup.chain_heads, "migrations": backup.migrations}
+    result = verification.verify(
+        backup_id=backup.pk, directory=Path(backup.directory), file=backup.file, files=backup.files, recorded=recorded
+    )
+    return backup_verification_record(backup_id=backup.pk, actor=actor, result=result)
+
+
+def backup_verify_request(*, actor, backup_id: int) -> Backup:
+    """Verify a finished backup again on a worker once this transaction commits (the admin's action)."""
+    backup = Backup.objects.filter(pk=backup_id).first()
+    if backup is None:
+        raise NotFound(f"Backup {backup_id} does not exist.")
+    if backup.status not in (BackupStatus.VERIFIED, BackupStatus.BAD):
+        raise Conflict(f"Backup #{backup.pk} is {backup.status}: only a finished backup can be verified again.")
+    transaction.on_commit(lambda: current_app.tasks["backups.backup_verify"].delay(backup.pk, actor.pk))
+    return backup
+
+
+def backup_verification_record(*, backup_id: int, actor, result: dict) -> Backup:
+    with transaction.atomic():
+        backup = Backup.objects.select_for_update().get(pk=backup_id)
+        backup.status = BackupStatus.VERIFIED if result["ok"] else BackupStatus.BAD
+        backup.verification, backup.verified_at = result, timezone.now()
+        backup.error = "" if result["ok"] else f"verification failed: {result['reason']}"
+        backup.progress, backup.step = 100, "verified" if result["ok"] else "failed verification"
+        backup.save(update_fields=["status", "verification", "verified_at", "error", "progress", "step"])
+        action = "backups.backup.verified" if result["ok"] else "backups.backup.verification_failed"
+        _audit(actor, action, backup, reason=result["reason"], checks=[c["name"] for c in result["checks"]])
+    return backup
+
+
+def backups_mark_stale(*, actor="system:backups") -> int:
+    """A backup still running long after the time limit was abandoned (a killed worker)."""
+    limit = timezone.now() - timedelta(seconds=settings.BACKUP_STALE_AFTER_SECONDS)
+    stale = list(Backup.objects.running().filter(started_at__lt=limit).values_list("pk", flat=True))
+    for pk in stale:
+        backup_fail(
+            backup_id=pk,
+            actor=actor,
+            error=f"abandoned: still running after {settings.BACKUP_STALE_AFTER_SECONDS} s (worker killed?)",
+        )
+    return len(stale)
+
+
+def backups_prune(*, actor="system:backups", now=None) -> list[int]:
+    """Retention: remove backups older than BACKUP_RETENTION_DAYS, never the newest verified."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.BACKUP_RETENTION_DAYS)
+    keep = Backup.objects.verified().newest_first().values_list("pk", flat=True).first()
+    old = Backup.objects.filter(started_at__lt=cutoff).exclude(status__in=[BackupStatus.REMOVED, *RUNNING])
+    removed = []
+    for pk in old.exclude(pk=keep).values_list("pk", flat=True):
+        with transaction.atomic():
+            backup = Backup.objects.select_for_update().get(pk=pk)
+            files = engine.remove_files(Path(backup.directory), backup.stamp)
+            was = backup.status
+            backup.status, backup.removed_at = BackupStatus.REMOVED, timezone.now()
+            backup.save(update_fields=["status", "removed_at"])
+            _audit(
+                actor,
+                "backups.backup.removed",
+                backup,
+                was=was,
+                removed_files=files,
+                retention_days=settings.BACKUP_RETENTION_DAYS,
+            )
+        removed.append(pk)
+    return removed

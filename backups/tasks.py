@@ -1,0 +1,40 @@
+"""Celery tasks of backups: thin wrappers that take ids and call the services."""
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from . import procedure, services
+
+
+@shared_task(name="backups.backup_run", time_limit=settings.BACKUP_TASK_TIME_LIMIT, soft_time_limit=None)
+def backup_run(backup_id: int) -> str:
+    return services.backup_run(backup_id=backup_id).status
+
+
+@shared_task(name="backups.backup_run_scheduled", time_limit=settings.BACKUP_TASK_TIME_LIMIT)
+def backup_run_scheduled() -> str:
+    """Beat's daily backup: start one and make it in this same task."""
+    backup = services.backup_start(actor="system:beat", trigger="beat")
+    return services.backup_run(backup_id=backup.pk).status
+
+
+@shared_task(name="backups.backup_verify", time_limit=settings.BACKUP_TASK_TIME_LIMIT)
+def backup_verify(backup_id: int, actor_id: int) -> str:
+    actor = get_user_model().objects.get(pk=actor_id)
+    return services.backup_verify(backup_id=backup_id, actor=actor).status
+
+
+@shared_task(name="backups.backups_prune")
+def backups_prune() -> list[int]:
+    return services.backups_prune()
+
+
+@shared_task(name="backups.backups_mark_stale")
+def backups_mark_stale() -> int:
+    return services.backups_mark_stale()
+
+
+@shared_task(name="backups.restore_run", time_limit=settings.BACKUP_TASK_TIME_LIMIT)
+def restore_run(restore_id: int) -> str:
+    return procedure.restore_run(restore_id=restore_id).status

@@ -1,0 +1,3 @@
+"""Workflow pages of backups (mounted at the site root)."""
+
+urlpatterns = []

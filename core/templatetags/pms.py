@@ -1,0 +1,62 @@
+"""`{% load pms %}`: how every page shows a moment, money, a number, a duration.
+
+Moments in the user's timezone with its abbreviation and the UTC instant on hover; money
+with its currency; numbers with thousands separators at their stored precision (or the
+places asked for). A missing value is always EMPTY, and a zero never shows a sign.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+EMPTY = "—"
+
+
+def _decimal(value) -> Decimal:
+    amount = Decimal(str(value))
+    return abs(amount) if amount.is_zero() else amount  # -0.00 shows as 0.00
+
+
+@register.filter
+def when(value: dt.datetime | None) -> SafeString | str:
+    """`<time>` in the user's timezone with its abbreviation; the UTC instant in the tooltip."""
+    if not value:
+        return EMPTY
+    utc = value.astimezone(dt.UTC)
+    return format_html(
+        '<time datetime="{}" title="{} UTC">{}</time>',
+        utc.isoformat(),
+        utc.strftime("%Y-%m-%d %H:%M:%S"),
+        timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S %Z"),
+    )
+
+
+@register.filter
+def money(value, currency: str = "") -> str:
+    """1,234,567.89 INR."""
+    if value is None or value == "":
+        return EMPTY
+    return f"{_decimal(value).quantize(Decimal('0.01')):,f} {currency}".strip()
+
+
+@register.filter
+def number(value, places: int | str | None = None) -> str:
+    """71000.500000 → 71,000.5 (the digits that matter); `number:2` → 71,000.50."""
+    if value is None or value == "":
+        return EMPTY
+    amount = _decimal(value)
+    if places in (None, ""):
+        return f"{_decimal(amount.normalize()):,f}"
+    return f"{amount.quantize(Decimal(1).scaleb(-int(places))):,f}"
+
+
+@register.filter
+def minutes(value) -> str:
+    """A duration in minutes: 12.5 min."""
+    return EMPTY if value is None or value == "" else f"{value:g} min"

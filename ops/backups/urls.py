@@ -1,3 +1,0 @@
-"""Workflow pages of ops.backups (mounted at the site root)."""
-
-urlpatterns = []

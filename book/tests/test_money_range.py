@@ -43,7 +43,7 @@ def test_a_close_whose_pnl_overflows_is_refused_and_the_position_stays_open(api,
 
 
 def test_a_mark_whose_pnl_overflows_is_refused_and_nothing_is_marked(api, people, huge_position):
-    services.prices_record(actor=people["oscar"], prices=[{"instrument": "BIG", "price": HUGE, "source": "feed"}])
+    services.prices_record(actor=people["feed"], prices=[{"instrument": "BIG", "price": HUGE, "source": "feed"}])
     _assert_refused(api["pam"].post("/api/v1/pms/book/mtm", {}, format="json"), "price")
     assert not MtmRun.objects.exists()
     huge_position.refresh_from_db()

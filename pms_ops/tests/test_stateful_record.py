@@ -31,7 +31,7 @@ from hypothesis.stateful import (
 from approvals import services as approvals
 from approvals.models import ApprovalRequest
 from book import services as book
-from book.models import Position, PositionStatus
+from book.models import Position, PositionStatus, Price
 from core.errors import Conflict, Forbidden
 from incidents import services as incidents
 from incidents.models import TRANSITIONS, Incident, Status
@@ -144,7 +144,19 @@ class RecordMachine(RuleBasedStateMachine):
         self._tick()
         symbol = data.draw(st.sampled_from(self.symbols))
         price = {"instrument": symbol, "price": self._price(data), "source": "feed"}
-        book.prices_record(actor=self.people["oscar"], prices=[price])
+        book.prices_record(actor=self.people["feed"], prices=[price])
+
+    @precondition(lambda self: self.symbols)
+    @rule(data=st.data())
+    def person_posts_price(self, data):
+        """A price typed by a person is a manual price: nothing MTM can use until a second person approves."""
+        self._tick()
+        symbol = data.draw(st.sampled_from(self.symbols))
+        before = Price.objects.count()
+        price = {"instrument": symbol, "price": self._price(data), "source": "Broker"}
+        request = book.prices_record(actor=self.people["paul"], prices=[price], reason="Feed is stale")
+        assert Price.objects.count() == before
+        self.pending[request.pk] = {"kind": "manual_price", "requester": "paul"}
 
     @rule()
     def run_mtm(self):

@@ -106,13 +106,17 @@ class InstallAppendOnlyTriggers(Operation):
         return (self.__class__.__qualname__, [self.model_name], {})
 
 
+def append_only_models(models=None) -> list[type[AppendOnlyModel]]:
+    """The registry of append-only tables: every concrete AppendOnlyModel (of `models`, or of every app)."""
+    return [m for m in (apps.get_models() if models is None else models) if issubclass(m, AppendOnlyModel)]
+
+
 def ensure_all_triggers(sender=None, using="default", **kwargs) -> None:
     """post_migrate, per app: (re)install triggers on the app's append-only tables."""
     connection = connections[using]
     tables = set(connection.introspection.table_names())
-    models = sender.get_models() if sender is not None else apps.get_models()
-    for model in models:
-        if issubclass(model, AppendOnlyModel) and model._meta.db_table in tables:
+    for model in append_only_models(sender.get_models() if sender is not None else None):
+        if model._meta.db_table in tables:
             install(connection, model)
 
 

@@ -21,8 +21,9 @@ from django.core.management.color import no_style
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from audit.grants import grant_runtime_role
 from audit.services import event_record
-from core import maintenance
+from core import dbroles, maintenance
 from core.errors import NotFound
 from incidents.models import Incident
 from incidents.services import incident_declare, incident_event_add
@@ -139,6 +140,7 @@ class Procedure:
         if connection.vendor == "postgresql":
             connections.close_all()  # our own idle connection must not hold a lock on the tables
             pgtools.restore_live(path)
+            self.regrant()
         else:
             source = sqlite3.connect(path)
             try:
@@ -147,6 +149,13 @@ class Procedure:
             finally:
                 source.close()
         self.swapped = True
+
+    def regrant(self) -> None:
+        """The restored schema is the owner's alone: give the runtime role its rights on it again."""
+        role = dbroles.runtime_role()
+        if role:
+            with dbroles.owner_connection() as owner:
+                grant_runtime_role(owner, role)
 
     def check_restored(self, backup: Backup) -> None:
         recorded = {"row_counts": backup.row_counts, "chain_heads": backup.chain_heads, "migrations": backup.migrations}

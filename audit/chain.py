@@ -60,18 +60,26 @@ def lock_and_head(model: type[ChainedModel], chain: str) -> tuple[int, str]:
     return (seq, hash_) if seq is not None else (0, GENESIS)
 
 
+def link(rows: list[ChainedModel]) -> None:
+    """Give unsaved rows of one model and chain their seq, prev_hash and hash, in order, after the
+    chain's head. Call it inside the transaction that inserts them: the chain stays locked until then."""
+    model, chain = type(rows[0]), rows[0].chain
+    seq, prev_hash = lock_and_head(model, chain)
+    json_fields = [n for n in model.HASH_FIELDS if isinstance(model._meta.get_field(n), models.JSONField)]
+    for row in rows:
+        seq += 1
+        row.seq, row.prev_hash = seq, prev_hash
+        for name in json_fields:
+            # Store exactly what is hashed, so that a read-back hashes the same.
+            setattr(row, name, normalize(getattr(row, name)))
+        row.hash = prev_hash = row.compute_hash()
+
+
 def append(model: type[ChainedModel], *, chain: str | None = None, **values) -> ChainedModel:
     """Add one row at the head of its chain and return it (inside the caller's transaction)."""
-    chain = chain or model.DEFAULT_CHAIN
     with transaction.atomic(using=router.db_for_write(model)):
-        seq, prev_hash = lock_and_head(model, chain)
-        row = model(chain=chain, seq=seq + 1, prev_hash=prev_hash, **values)
-        for name in model.HASH_FIELDS:
-            model_field = model._meta.get_field(name)
-            if isinstance(model_field, models.JSONField):
-                # Store exactly what is hashed, so that a read-back hashes the same.
-                setattr(row, name, normalize(getattr(row, name)))
-        row.hash = row.compute_hash()
+        row = model(chain=chain or model.DEFAULT_CHAIN, **values)
+        link([row])
         row.save(force_insert=True)
     return row
 

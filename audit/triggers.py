@@ -10,7 +10,7 @@ from django.db import connections
 from django.db.migrations.operations.base import Operation
 
 from .canonical import GENESIS
-from .models import AppendOnlyModel, ChainedModel
+from .models import AppendOnlyModel
 
 
 def _pg_sql(table: str, chained: bool) -> list[str]:
@@ -73,8 +73,13 @@ def trigger_sql(vendor: str, table: str, chained: bool) -> list[str]:
     raise NotImplementedError(f"append-only triggers are not written for {vendor}")
 
 
+def _is_chained(model) -> bool:
+    """By its columns, so that a migration's historical model answers as of that migration."""
+    return {"chain", "seq", "prev_hash", "hash"} <= {field.name for field in model._meta.get_fields()}
+
+
 def install(connection, model) -> None:
-    chained = issubclass(model, ChainedModel)
+    chained = _is_chained(model)
     with connection.cursor() as cursor:
         for statement in trigger_sql(connection.vendor, model._meta.db_table, chained):
             cursor.execute(statement)
@@ -93,8 +98,7 @@ class InstallAppendOnlyTriggers(Operation):
         pass
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        model = apps.get_model(app_label, self.model_name)
-        install(schema_editor.connection, model)
+        install(schema_editor.connection, to_state.apps.get_model(app_label, self.model_name))
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         pass

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from audit.models import AppendOnlyModel, ChainedModel
+from audit.models import ChainedModel
 
 PRICE = {"max_digits": 20, "decimal_places": 6}
 MONEY = {"max_digits": 24, "decimal_places": 2}
@@ -131,8 +131,11 @@ class Position(models.Model):
         return (self.size * self.instrument.margin_per_lot).quantize(CENT)
 
 
-class Price(AppendOnlyModel):
+class Price(ChainedModel):
     """An observed or overridden price; never edited, so the previous price always remains."""
+
+    HASH_FIELDS = ("instrument", "price", "source", "as_of", "recorded_at", "recorded_by")
+    DEFAULT_CHAIN = "prices"
 
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="prices")
     price = models.DecimalField(**PRICE)
@@ -141,16 +144,22 @@ class Price(AppendOnlyModel):
     recorded_at = models.DateTimeField()
     recorded_by = models.CharField(max_length=150)
 
-    class Meta:
-        constraints = [models.CheckConstraint(condition=Q(price__gt=0), name="book_price_positive")]
+    class Meta(ChainedModel.Meta):
+        constraints = [
+            *ChainedModel.Meta.constraints,
+            models.CheckConstraint(condition=Q(price__gt=0), name="book_price_positive"),
+        ]
         indexes = [models.Index(fields=["instrument", "as_of", "id"], name="book_price_latest")]
 
     def __str__(self) -> str:
         return f"{self.instrument_id} {self.price} ({self.source}, {self.as_of:%Y-%m-%d %H:%M})"
 
 
-class MtmRun(AppendOnlyModel):
+class MtmRun(ChainedModel):
     """One mark-to-market run, kept: who, when, the prices used, and the approval for an override."""
+
+    HASH_FIELDS = ("ran_at", "ran_by", "prices", "positions_marked", "unrealized_pnl", "manual", "approval_id")
+    DEFAULT_CHAIN = "mtm"
 
     ran_at = models.DateTimeField(db_index=True)
     ran_by = models.CharField(max_length=150)
@@ -160,7 +169,7 @@ class MtmRun(AppendOnlyModel):
     manual = models.BooleanField(default=False)
     approval_id = models.BigIntegerField(null=True, blank=True)
 
-    class Meta:
+    class Meta(ChainedModel.Meta):
         verbose_name = "MTM run"
 
     def __str__(self) -> str:

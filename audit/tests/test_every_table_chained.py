@@ -2,14 +2,19 @@
 caught by verify_chains, which names the table and the row."""
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import models
+from django.db.migrations.state import ProjectState
 
 from approvals.services import approval_approve
 from audit.chain import chained_models, verify_all
 from audit.models import ChainedModel
-from audit.triggers import append_only_models
+from audit.operations import ChainExistingRows
+from audit.triggers import InstallAppendOnlyTriggers, append_only_models
+from book.models import Price
 from book.services import marks
+from core.dbroles import connected_as_owner
 from incidents.services import incident_declare
 from journal.services import journal_entry_add
 from ops.models import Heartbeat
@@ -77,3 +82,21 @@ def test_a_superuser_rewrite_of_any_row_is_caught_and_named(history, superuser_s
         call_command("verify_chains")
     assert exit_info.value.code == 1
     assert f"first broken link: table {table} seq {row.seq} row id {row.pk}" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_links_existing_rows_as_append_would(people, gold):
+    """ChainExistingRows (run by the migrations that chained a table) gives the same links."""
+    for price in ("71450", "71500", "71380.5"):
+        marks.prices_record(
+            actor=people["oscar"],
+            prices=[{"instrument": "GOLD_MINI", "price": price, "source": "feed", "as_of": "2026-12-01T09:00:00Z"}],
+        )
+    linked = list(Price.objects.order_by("pk").values_list("pk", "chain", "seq", "prev_hash", "hash"))
+    state = ProjectState.from_apps(apps)
+    with connected_as_owner() as connection, connection.schema_editor() as editor:
+        ChainExistingRows("price", "prices", Price.HASH_FIELDS).database_forwards("book", editor, state, state)
+        InstallAppendOnlyTriggers("price").database_forwards("book", editor, state, state)
+    assert list(Price.objects.order_by("pk").values_list("pk", "chain", "seq", "prev_hash", "hash")) == linked
+    assert [s for _, _, s, _, _ in linked] == [1, 2, 3]
+    assert all(report.ok for report in verify_all())

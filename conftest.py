@@ -85,10 +85,10 @@ def _ensure_role(name: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name])
         if cursor.fetchone() is None:
-            quoted = '"' + name.replace('"', '""') + '"'
             cursor.execute(
                 "DO $$ BEGIN "
-                f"CREATE ROLE {quoted} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION; "
+                f"CREATE ROLE {connection.ops.quote_name(name)} "
+                "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION; "
                 "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
             )
 

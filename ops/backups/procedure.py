@@ -183,9 +183,9 @@ class Procedure:
             Restore.objects.bulk_create(
                 [self.restore], update_conflicts=True, unique_fields=["id"], update_fields=RESTORE_FIELDS
             )
-            with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), [Backup, Restore]):
-                    cursor.execute(sql)
+        with dbroles.owner_connection() as owner, owner.cursor() as cursor:  # setval is the owner's right
+            for sql in owner.ops.sequence_reset_sql(no_style(), [Backup, Restore]):
+                cursor.execute(sql)
         self.swapped = False
         self.open_incident()
         with transaction.atomic():

@@ -1,8 +1,9 @@
 """Database triggers that refuse UPDATE, DELETE and TRUNCATE on append-only tables,
 and refuse an insert that does not link to the head of its chain.
 
-They hold for every client, raw SQL included. Only a PostgreSQL superuser who sets
-`session_replication_role = replica` gets past them, which is why chains exist.
+They hold for every client, raw SQL included. The application's runtime role owns no table,
+so it cannot disable or replace them (`grants.py`); the owner and a PostgreSQL superuser
+(`session_replication_role = replica`) can, which is why every append-only table is chained.
 """
 
 from django.apps import apps

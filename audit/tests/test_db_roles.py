@@ -2,6 +2,7 @@
 it every way around the triggers, on every table of the append-only registry."""
 
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from audit.grants import grant_statements
@@ -81,3 +82,26 @@ def test_grants_cover_every_append_only_table_present():
     assert 'REVOKE UPDATE, DELETE ON "public"."audit_event" FROM "app"' in statements
     assert not any("book_position" in s for s in statements)  # a mutable table keeps UPDATE (its own guard)
     assert 'REVOKE INSERT, UPDATE, DELETE ON "public"."django_migrations" FROM "app"' in statements
+
+
+@pytest.fixture
+def later_table(transactional_db):
+    """A table a later migration would add: created by the owner, unknown to the runtime role."""
+    with dbroles.owner_connection() as owner, owner.cursor() as cursor:
+        cursor.execute("CREATE TABLE roles_test_later (id bigint PRIMARY KEY)")
+    yield "roles_test_later"
+    with dbroles.owner_connection() as owner, owner.cursor() as cursor:
+        cursor.execute("DROP TABLE roles_test_later")
+
+
+@pytest.mark.parametrize("command", ["migrate", "grant_runtime_role"])
+def test_migrate_and_the_grant_command_give_new_tables_to_the_runtime_role(later_table, command):
+    assert "permission denied" in _refused(f"SELECT * FROM {later_table}")
+    call_command(command, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {later_table} VALUES (1)")
+        cursor.execute(f"SELECT count(*) FROM {later_table}")
+        assert cursor.fetchone() == (1,)
+        cursor.execute("SELECT current_user")
+        assert cursor.fetchone() == (connection.settings_dict["USER"],)  # back as the runtime role
+    assert "must be owner" in _refused(f"ALTER TABLE {later_table} ADD COLUMN x int")

@@ -144,3 +144,16 @@ def test_generate_writes_a_private_key_once(tmp_path, capsys):
     assert path.stat().st_mode & 0o777 == 0o600
     with pytest.raises(CommandError, match="never overwritten"):
         call_command("signing_key", generate=str(path))
+
+
+def test_checks_warn_without_a_configured_key_and_refuse_an_unreadable_one(settings, tmp_path):
+    from audit.checks import production_roles_check, signing_key_check
+
+    assert signing_key_check() == [] and "audit.W001" not in [m.id for m in production_roles_check()]
+    settings.DIGEST_SIGNING_KEY_FILE = ""
+    assert "audit.W001" in [m.id for m in production_roles_check()]
+    bad = tmp_path / "bad.key"
+    bad.write_text("not a key")
+    settings.DIGEST_SIGNING_KEY_FILE = str(bad)
+    (error,) = signing_key_check()
+    assert error.id == "audit.E001" and "bad.key" in error.msg

@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PG_DB ?= pms_ops
 PG_URL ?= postgres://postgres@127.0.0.1:5432/$(PG_DB)
+# The suite connects as this runtime role (it owns nothing); PG_URL's superuser owns the test
+# database, migrates it and creates the role if it is missing (conftest.py).
+PG_RUNTIME_URL ?= postgres://pms_ops_app@127.0.0.1:5432/$(PG_DB)
 REDIS_DB ?= 1
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/$(REDIS_DB)
 PYTEST_ARGS ?=
@@ -36,7 +39,7 @@ services:
 test: $(VENV)/.dev chromium services test-postgres test-sqlite lint
 
 test-postgres:
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true \
+	DATABASE_URL=$(PG_RUNTIME_URL) DATABASE_OWNER_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true \
 		$(PY) -m pytest -m "not sqlite" $(PYTEST_ARGS)
 
 test-sqlite:

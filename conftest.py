@@ -57,26 +57,123 @@ def _reseed() -> None:
         getattr(importlib.import_module(module), function)(apps, None)
 
 
+# --- Database roles: the test database is the owner's; the tests connect as the runtime role ---
+
+# Used when DATABASE_URL and DATABASE_OWNER_URL name one role (e.g. both the superuser), so that
+# every PostgreSQL run exercises least privilege. Cluster-wide, shared by every test database.
+RUNTIME_ROLE = "pms_ops_app"
+_CREDENTIALS: dict[str, dict] = {}
+
+
+def _use(credentials: dict) -> None:
+    """Point the default database at other credentials, for every thread's next connection."""
+    from django.conf import settings
+    from django.db import connections
+
+    connections["default"].close()
+    settings.DATABASES["default"].update(credentials)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """PostgreSQL: create and migrate the test database as the owner (DATABASE_OWNER_URL)."""
+    from django.conf import settings
+
+    from core.dbroles import CREDENTIALS
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        runtime = {key: database[key] for key in CREDENTIALS}
+        if runtime["USER"] == settings.DATABASE_OWNER["USER"]:
+            runtime.update(USER=RUNTIME_ROLE, PASSWORD="")
+        _CREDENTIALS.update(runtime=runtime, owner=dict(settings.DATABASE_OWNER))
+        _use(_CREDENTIALS["owner"])
+
+
+def _ensure_role(name: str) -> None:
+    """Create the runtime role if it is missing: LOGIN and nothing else (idempotent, race-safe)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(
+                "DO $$ BEGIN "
+                f"CREATE ROLE {connection.ops.quote_name(name)} "
+                "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION; "
+                "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+            )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """...then grant the runtime role its rights and connect every test as that role, which owns nothing."""
+    from django.db import connection
+
+    from audit.grants import grant_runtime_role
+
+    if not _CREDENTIALS:
+        yield
+        return
+    with django_db_blocker.unblock():
+        _ensure_role(_CREDENTIALS["runtime"]["USER"])
+        grant_runtime_role(connection, _CREDENTIALS["runtime"]["USER"])
+        _use(_CREDENTIALS["runtime"])
+    yield
+    _use(_CREDENTIALS["owner"])  # the test database is dropped by its owner
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _append_only_flush():
-    """Let the test runner's flush empty append-only tables (the app itself never can), then reseed."""
-    from django.db import connections
+    """Let the test runner's flush empty append-only tables (the app itself never can), then reseed.
+
+    The flush runs as the owner (it must be a superuser on PostgreSQL: see `purge_allowed`).
+    """
     from django.test import TransactionTestCase
 
     from audit.triggers import purge_allowed
+    from core.dbroles import connected_as_owner
 
     original = TransactionTestCase._fixture_teardown
 
     def teardown(self):
         with contextlib.ExitStack() as stack:
             for alias in self._databases_names(include_mirrors=False):
-                stack.enter_context(purge_allowed(connections[alias]))
+                stack.enter_context(purge_allowed(stack.enter_context(connected_as_owner(alias))))
             original(self)
         _reseed()
 
     TransactionTestCase._fixture_teardown = teardown
     yield
     TransactionTestCase._fixture_teardown = original
+
+
+class Superuser:
+    """What a superuser can do past the triggers (`session_replication_role = replica`), on its own
+    connection as the owner (a superuser in the test set-up): `superuser_sql(sql, params)`, or
+    `with superuser_sql.cursor() as cursor:` for several statements in one session."""
+
+    @contextlib.contextmanager
+    def cursor(self):
+        from core.dbroles import owner_connection
+
+        with owner_connection() as owner, owner.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
+            yield cursor
+
+    def __call__(self, sql: str, params=()) -> None:
+        with self.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+@pytest.fixture
+def superuser_sql(transactional_db):
+    """A Superuser on PostgreSQL. Its connection sees committed rows only, so the test is transactional."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.fail("superuser_sql needs PostgreSQL: mark the test `postgres`.")
+    return Superuser()
 
 
 def make_user(username: str, role: str | None = None, **extra):
@@ -236,14 +333,15 @@ def celery_worker_process(transactional_db):
     from django.conf import settings
     from django.db import connection
 
+    from core import dbroles
     from pms_ops.celery import app
 
     if connection.vendor != "postgresql" or not settings.REDIS_URL:
         pytest.fail("celery_worker_process needs PostgreSQL and REDIS_URL: mark the test `postgres`.")
     env = dict(os.environ)
-    db = connection.settings_dict
     env.update(
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        DATABASE_URL=dbroles.url(connection.settings_dict),
+        DATABASE_OWNER_URL=dbroles.url(dbroles.owner_settings()),
         REDIS_URL=settings.REDIS_URL,
         DJANGO_SETTINGS_MODULE="pms_ops.settings.test",
         CELERY_TASK_ALWAYS_EAGER="false",

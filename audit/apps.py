@@ -11,6 +11,7 @@ class AuditConfig(AppConfig):
 
         from core import roles
 
+        from . import checks  # noqa: F401 (registers the system checks)
         from .triggers import ensure_all_triggers, register_sqlite_function
 
         for role in (roles.AUDITOR, roles.OPS):

@@ -100,12 +100,22 @@ def seal(row: ChainedModel) -> ChainedModel:
     return row
 
 
+def link(rows: list[ChainedModel]) -> None:
+    """Give unsaved rows of one model and chain their seq, prev_hash and hash, in order, after the
+    chain's head. Call it inside the transaction that inserts them: the chain stays locked until then."""
+    model, chain = type(rows[0]), rows[0].chain
+    seq, prev_hash = lock_and_head(model, chain)
+    for row in rows:
+        seq += 1
+        row.seq, row.prev_hash = seq, prev_hash
+        prev_hash = seal(row).hash
+
+
 def append(model: type[ChainedModel], *, chain: str | None = None, **values) -> ChainedModel:
     """Add one row at the head of its chain and return it (inside the caller's transaction)."""
-    chain = chain or model.DEFAULT_CHAIN
     with transaction.atomic(using=router.db_for_write(model)):
-        seq, prev_hash = lock_and_head(model, chain)
-        row = seal(model(chain=chain, seq=seq + 1, prev_hash=prev_hash, **values))
+        row = model(chain=chain or model.DEFAULT_CHAIN, **values)
+        link([row])
         row.save(force_insert=True)
     return row
 

@@ -1,9 +1,11 @@
-"""Digests: the chain heads published outside the database, and the proof against them.
+"""Digests: the chain heads published outside the database, signed, and the proof against them.
 
 A superuser can rewrite a row and recompute every hash after it, leaving a chain that
 verifies on its own. A head published earlier (a file in the backup folder, a webhook
 receiver) cannot be rewritten with it: if the row at a published seq no longer has the
-published hash, history up to that head was changed.
+published hash, history up to that head was changed. Each digest is signed with the Ed25519
+key of `signing.py`, so that whoever can write to the digest folder cannot forge one
+(the signed bytes are documented in docs/hash-chain.md).
 """
 
 import json
@@ -14,6 +16,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from . import signing
+from .canonical import dumps
 from .chain import chained_models
 
 log = logging.getLogger(__name__)
@@ -21,6 +25,20 @@ log = logging.getLogger(__name__)
 
 class DigestFileError(ValueError):
     """The digest file cannot be read; the message names the line."""
+
+
+# Domain separation: these bytes can never be mistaken for another signed artefact of the same key.
+SIGNED_PREFIX = b"pms-ops audit digest v1\n"
+
+
+def signed_message(digest: dict) -> bytes:
+    """What is signed: the prefix, then the canonical JSON of {"heads", "published_at"}."""
+    return SIGNED_PREFIX + dumps({"published_at": digest["published_at"], "heads": digest["heads"]})
+
+
+def sign(digest: dict) -> dict:
+    """The digest with its "key_id" and "signature" (base64 Ed25519 over `signed_message`)."""
+    return {**digest, **signing.sign(signed_message(digest))}
 
 
 def digest_file() -> Path:
@@ -60,9 +78,25 @@ def _head(head: dict) -> dict:
 def _parse(number: int, line: str) -> dict:
     try:
         digest = json.loads(line)
-        return {"published_at": str(digest["published_at"]), "heads": [_head(h) for h in digest["heads"]]}
+        parsed = {"published_at": str(digest["published_at"]), "heads": [_head(h) for h in digest["heads"]]}
+        signature = {key: str(digest[key]) for key in ("key_id", "signature") if digest.get(key) is not None}
     except (ValueError, KeyError, TypeError) as exc:
         raise DigestFileError(f"line {number}: not a digest ({exc.__class__.__name__}: {exc})") from exc
+    return {**parsed, **signature, "line": number}
+
+
+def check_signatures(digests: list[dict], public) -> None:
+    """Every digest must be signed by `public`; the first that is not is a DigestFileError naming its line."""
+    expected = signing.key_id(public)
+    for digest in digests:
+        where = f"line {digest['line']} (published {digest['published_at']})"
+        if "signature" not in digest:
+            raise DigestFileError(f"{where}: unsigned digest refused")
+        if not signing.verify(public, signed_message(digest), digest["signature"]):
+            raise DigestFileError(
+                f"{where}: signature does not verify under public key {expected} "
+                f"(the line names key {digest.get('key_id', 'none')}): forged or edited digest refused"
+            )
 
 
 def read_digests(path: Path) -> list[dict]:

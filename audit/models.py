@@ -6,7 +6,7 @@ database refuses the rest (triggers installed by migrations, see `triggers.py`).
 `chain.append`, which serializes writers per chain and computes the link.
 """
 
-from django.db import models
+from django.db import models, router, transaction
 
 from .canonical import GENESIS, dumps, link_hash, normalize
 
@@ -33,6 +33,19 @@ class AppendOnlyQuerySet(models.QuerySet):
 
     def update_or_create(self, *args, **kwargs):
         _refuse("update_or_create", self.model)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """Chained rows without a link are linked here, per chain, in the order given."""
+        objs = list(objs)
+        unlinked = [o for o in objs if isinstance(o, ChainedModel) and o.seq is None]
+        if not unlinked:
+            return super().bulk_create(objs, *args, **kwargs)
+        from .chain import link  # chain.py builds on this module
+
+        with transaction.atomic(using=self.db):
+            for chain in dict.fromkeys(o.chain_name() for o in unlinked):
+                link([o for o in unlinked if o.chain == chain])
+            return super().bulk_create(objs, *args, **kwargs)
 
     _raw_delete = delete
 
@@ -72,6 +85,23 @@ class ChainedModel(AppendOnlyModel):
             models.UniqueConstraint(fields=["chain", "seq"], name="%(app_label)s_%(class)s_chain_seq"),
             models.UniqueConstraint(fields=["chain", "prev_hash"], name="%(app_label)s_%(class)s_chain_prev"),
         ]
+
+    def save(self, *args, **kwargs):
+        """A new row without a link is appended at the head of its chain (as `chain.append` does)."""
+        if not (self._state.adding and self.seq is None):
+            return super().save(*args, **kwargs)
+        from .chain import link  # chain.py builds on this module
+
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self))):
+            self.chain_name()
+            link([self])
+            return super().save(*args, **kwargs)
+
+    def chain_name(self) -> str:
+        """The row's chain: the model's DEFAULT_CHAIN unless one was given (the field's own default is "main")."""
+        if self.chain == "main":
+            self.chain = self.DEFAULT_CHAIN
+        return self.chain
 
     def canonical_content(self) -> dict:
         """The hashed content: chain, seq and every HASH_FIELDS value, normalized."""

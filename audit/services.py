@@ -99,20 +99,25 @@ def chains_verify_incremental(*, actor="system:probes") -> list[ChainReport]:
 
 
 def digest_publish(*, actor) -> dict:
-    """Publish the chain heads outside the database: a line in the digest file, and the webhook if set.
+    """Publish the signed chain heads outside the database: a line in the digest file, and the webhook if set.
 
     The event is appended after the heads are read, so the audit chain's published head is the
     row before this publication's own event.
     """
     path = digest.digest_file()
-    published = {"published_at": normalize(timezone.now()), "heads": chain.heads()}
+    published = digest.sign({"published_at": normalize(timezone.now()), "heads": chain.heads()})
     with transaction.atomic():
         event_record(
             actor=actor,
             action="audit.digest.published",
             subject_type="digest",
             subject_id=path.name,
-            payload={"file": str(path), "heads": published["heads"], "webhook": bool(settings.DIGEST_WEBHOOK_URL)},
+            payload={
+                "file": str(path),
+                "heads": published["heads"],
+                "key_id": published["key_id"],
+                "webhook": bool(settings.DIGEST_WEBHOOK_URL),
+            },
         )
         digest.append_line(path, published)
     if settings.DIGEST_WEBHOOK_URL:

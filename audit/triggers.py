@@ -1,8 +1,9 @@
 """Database triggers that refuse UPDATE, DELETE and TRUNCATE on append-only tables,
 and refuse an insert that does not link to the head of its chain.
 
-They hold for every client, raw SQL included. Only a PostgreSQL superuser who sets
-`session_replication_role = replica` gets past them, which is why chains exist.
+They hold for every client, raw SQL included. The application's runtime role owns no table,
+so it cannot disable or replace them (`grants.py`); the owner and a PostgreSQL superuser
+(`session_replication_role = replica`) can, which is why every append-only table is chained.
 """
 
 from django.apps import apps
@@ -10,7 +11,7 @@ from django.db import connections
 from django.db.migrations.operations.base import Operation
 
 from .canonical import GENESIS
-from .models import AppendOnlyModel, ChainedModel
+from .models import AppendOnlyModel
 
 
 def _pg_sql(table: str, chained: bool) -> list[str]:
@@ -73,8 +74,13 @@ def trigger_sql(vendor: str, table: str, chained: bool) -> list[str]:
     raise NotImplementedError(f"append-only triggers are not written for {vendor}")
 
 
+def _is_chained(model) -> bool:
+    """By its columns, so that a migration's historical model answers as of that migration."""
+    return {"chain", "seq", "prev_hash", "hash"} <= {field.name for field in model._meta.get_fields()}
+
+
 def install(connection, model) -> None:
-    chained = issubclass(model, ChainedModel)
+    chained = _is_chained(model)
     with connection.cursor() as cursor:
         for statement in trigger_sql(connection.vendor, model._meta.db_table, chained):
             cursor.execute(statement)
@@ -93,8 +99,7 @@ class InstallAppendOnlyTriggers(Operation):
         pass
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        model = apps.get_model(app_label, self.model_name)
-        install(schema_editor.connection, model)
+        install(schema_editor.connection, to_state.apps.get_model(app_label, self.model_name))
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         pass
@@ -106,13 +111,17 @@ class InstallAppendOnlyTriggers(Operation):
         return (self.__class__.__qualname__, [self.model_name], {})
 
 
+def append_only_models(models=None) -> list[type[AppendOnlyModel]]:
+    """The registry of append-only tables: every concrete AppendOnlyModel (of `models`, or of every app)."""
+    return [m for m in (apps.get_models() if models is None else models) if issubclass(m, AppendOnlyModel)]
+
+
 def ensure_all_triggers(sender=None, using="default", **kwargs) -> None:
     """post_migrate, per app: (re)install triggers on the app's append-only tables."""
     connection = connections[using]
     tables = set(connection.introspection.table_names())
-    models = sender.get_models() if sender is not None else apps.get_models()
-    for model in models:
-        if issubclass(model, AppendOnlyModel) and model._meta.db_table in tables:
+    for model in append_only_models(sender.get_models() if sender is not None else None):
+        if model._meta.db_table in tables:
             install(connection, model)
 
 

@@ -13,7 +13,9 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from django.db import connection, connections
+from django.db import connection
+
+from core.dbroles import owner_connection
 
 from . import exports, pgtools, snapshot
 from .errors import BackupError
@@ -32,16 +34,12 @@ def _partial(directory: Path, name: str) -> Path:
 
 @contextlib.contextmanager
 def _pg_snapshot() -> Iterator[tuple[object, str]]:
-    """A separate connection holding one read-only REPEATABLE READ snapshot, and its id."""
-    conn = connections.create_connection("default")
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            cursor.execute("SELECT pg_export_snapshot()")
-            yield cursor, cursor.fetchone()[0]
-            cursor.execute("COMMIT")
-    finally:
-        conn.close()
+    """A separate connection (the owner's, like pg_dump) holding one read-only REPEATABLE READ snapshot, and its id."""
+    with owner_connection() as conn, conn.cursor() as cursor:
+        cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cursor.execute("SELECT pg_export_snapshot()")
+        yield cursor, cursor.fetchone()[0]
+        cursor.execute("COMMIT")
 
 
 def _export_all(cursor, vendor: str, directory: Path, stamp: str, progress: Progress) -> list[str]:

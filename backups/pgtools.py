@@ -14,6 +14,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from core.dbroles import owner_settings
+
 from .errors import BackupError
 
 VERSION = re.compile(r"\(PostgreSQL\) (\d+)")
@@ -61,8 +63,8 @@ def find_tool(tool: str) -> str:
 
 
 def conn_args() -> tuple[list[str], dict]:
-    """Command-line arguments and environment for the default database (or another on its server)."""
-    db = connection.settings_dict
+    """Arguments and environment to reach the default database (or another on its server) as the owner."""
+    db = owner_settings()
     args = ["-h", db["HOST"] or "127.0.0.1", "-p", str(db["PORT"] or 5432)]
     if db["USER"]:
         args += ["-U", db["USER"]]
@@ -120,7 +122,7 @@ def drop_database(name: str) -> None:
 
 def restore_into(path: Path, dbname: str) -> None:
     """Restore a dump into an empty (scratch) database; the first error stops it."""
-    run("pg_restore", ["--exit-on-error", "--no-owner", "-d", dbname, str(path)])
+    run("pg_restore", ["--exit-on-error", "--no-owner", "--no-acl", "-d", dbname, str(path)])
 
 
 def restore_live(path: Path) -> None:
@@ -135,7 +137,7 @@ def restore_live(path: Path) -> None:
     base, env = conn_args()
     name = connection.settings_dict["NAME"]
     script = subprocess.Popen(
-        [find_tool("pg_restore"), "--no-owner", "-f", "-", str(path)],
+        [find_tool("pg_restore"), "--no-owner", "--no-acl", "-f", "-", str(path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

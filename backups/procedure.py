@@ -16,7 +16,8 @@ from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from core import maintenance
+from audit.grants import grant_runtime_role
+from core import dbroles, maintenance
 from core.errors import NotFound
 from incidents.models import Incident
 from incidents.services import incident_declare
@@ -86,6 +87,7 @@ def swap_database(job: RestoreJob) -> None:
     if connection.vendor == "postgresql":
         connections.close_all()  # our own idle connection must not hold a lock on the tables
         pgtools.restore_live(path)
+        regrant()
     else:
         source = sqlite3.connect(path)
         try:
@@ -95,6 +97,14 @@ def swap_database(job: RestoreJob) -> None:
             source.close()
     job.swapped = True
     job.record(60, "restore", f"database replaced by backup #{backup.pk} ({backup.file})")
+
+
+def regrant() -> None:
+    """The restored schema is the owner's alone: give the runtime role its rights on it again."""
+    role = dbroles.runtime_role()
+    if role:
+        with dbroles.owner_connection() as owner:
+            grant_runtime_role(owner, role)
 
 
 def verify_restored(job: RestoreJob) -> None:

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from audit.services import event_record
+from core import dbroles
 from incidents.models import Incident
 from incidents.services import incident_event_add
 
@@ -82,9 +83,9 @@ class RestoreJob:
             Restore.objects.bulk_create(
                 [self.restore], update_conflicts=True, unique_fields=["id"], update_fields=RESTORE_FIELDS
             )
-            with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), [Backup, Restore]):
-                    cursor.execute(sql)
+        with dbroles.owner_connection() as owner, owner.cursor() as cursor:  # setval is the owner's right
+            for sql in owner.ops.sequence_reset_sql(no_style(), [Backup, Restore]):
+                cursor.execute(sql)
         self.swapped = False
 
     def replay_timeline(self) -> None:

@@ -18,6 +18,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from core import dbroles
+
 from . import engine, pgtools
 from .errors import BackupError
 
@@ -43,7 +45,7 @@ def check_files(directory: Path, files: list[dict]) -> dict:
 def inspect_database(database_url: str) -> dict:
     """Run `manage.py backup_inspect` against another database and return its JSON."""
     module = os.environ.get("DJANGO_SETTINGS_MODULE") or settings.SETTINGS_MODULE or "pms_ops.settings"
-    env = dict(os.environ, DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE=module)
+    env = dict(os.environ, DATABASE_URL=database_url, DATABASE_OWNER_URL=database_url, DJANGO_SETTINGS_MODULE=module)
     command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "backup_inspect"]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=3600, cwd=settings.BASE_DIR)
     if result.returncode != 0:
@@ -52,18 +54,12 @@ def inspect_database(database_url: str) -> dict:
     return json.loads(result.stdout)
 
 
-def _pg_url(name: str) -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
-
-
 def restore_and_inspect_postgresql(dump: Path, backup_id: int) -> dict:
     scratch = f"{connection.settings_dict['NAME']}_verify_{backup_id}"[:63]
     pgtools.create_database(scratch)
     try:
         pgtools.restore_into(dump, scratch)
-        return inspect_database(_pg_url(scratch))
+        return inspect_database(dbroles.url(dbroles.owner_settings(), scratch))
     finally:
         pgtools.drop_database(scratch)
 

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from audit.canonical import unsigned_zero
-from audit.models import AppendOnlyModel, ChainedModel
+from audit.models import ChainedModel
 from core.errors import Invalid
 
 PRICE = {"max_digits": 20, "decimal_places": 6}
@@ -147,12 +147,15 @@ class Position(models.Model):
         return money(self.size * self.instrument.margin_per_lot, "The position's margin", "size")
 
 
-class Price(AppendOnlyModel):
+class Price(ChainedModel):
     """An observed or overridden price; never edited, so the previous price always remains.
 
     A price feed's price is a market price; a price a person typed is `manual` and exists
     only once a second person approved it (`approval_id`).
     """
+
+    HASH_FIELDS = ("instrument", "price", "source", "as_of", "recorded_at", "recorded_by", "manual", "approval_id")
+    DEFAULT_CHAIN = "prices"
 
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="prices")
     price = models.DecimalField(**PRICE)
@@ -163,16 +166,22 @@ class Price(AppendOnlyModel):
     manual = models.BooleanField(default=False, help_text="Typed by a person and approved by another.")
     approval_id = models.BigIntegerField(null=True, blank=True, help_text="The approval of a manual price.")
 
-    class Meta:
-        constraints = [models.CheckConstraint(condition=Q(price__gt=0), name="book_price_positive")]
+    class Meta(ChainedModel.Meta):
+        constraints = [
+            *ChainedModel.Meta.constraints,
+            models.CheckConstraint(condition=Q(price__gt=0), name="book_price_positive"),
+        ]
         indexes = [models.Index(fields=["instrument", "as_of", "id"], name="book_price_latest")]
 
     def __str__(self) -> str:
         return f"{self.instrument_id} {self.price} ({self.source}, {self.as_of:%Y-%m-%d %H:%M})"
 
 
-class MtmRun(AppendOnlyModel):
+class MtmRun(ChainedModel):
     """One mark-to-market run, kept: who, when, the prices used, and the approval for an override."""
+
+    HASH_FIELDS = ("ran_at", "ran_by", "prices", "positions_marked", "unrealized_pnl", "manual", "approval_id")
+    DEFAULT_CHAIN = "mtm"
 
     ran_at = models.DateTimeField(db_index=True)
     ran_by = models.CharField(max_length=150)
@@ -185,7 +194,7 @@ class MtmRun(AppendOnlyModel):
     manual = models.BooleanField(default=False, help_text="At least one price used was a manual price.")
     approval_id = models.BigIntegerField(null=True, blank=True)
 
-    class Meta:
+    class Meta(ChainedModel.Meta):
         verbose_name = "MTM run"
 
     def __str__(self) -> str:

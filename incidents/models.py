@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from audit.models import AppendOnlyModel, ChainedModel
+from audit.models import ChainedModel
 
 
 class Status(models.TextChoices):
@@ -82,8 +82,21 @@ class Runbook(models.Model):
         return self.versions.order_by("-number").first()
 
 
-class RunbookVersion(AppendOnlyModel):
+class RunbookVersion(ChainedModel):
     """One immutable version: editing a runbook appends a new one."""
+
+    HASH_FIELDS = (
+        "runbook",
+        "number",
+        "recognition",
+        "diagnostic_steps",
+        "recovery_actions",
+        "verification",
+        "escalate_if",
+        "created_at",
+        "created_by",
+    )
+    DEFAULT_CHAIN = "runbooks"
 
     runbook = models.ForeignKey(Runbook, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
@@ -95,8 +108,11 @@ class RunbookVersion(AppendOnlyModel):
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.CharField(max_length=150)
 
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["runbook", "number"], name="incidents_runbook_version_number")]
+    class Meta(ChainedModel.Meta):
+        constraints = [
+            *ChainedModel.Meta.constraints,
+            models.UniqueConstraint(fields=["runbook", "number"], name="incidents_runbook_version_number"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.runbook.slug} v{self.number}"

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 
-from audit.models import AppendOnlyModel, AppendOnlyQuerySet, ChainedModel
+from audit.models import AppendOnlyQuerySet, ChainedModel
 
 # The tag on entries the software writes for a person (a correction, a price, an incident
 # record): tags are hashed, so the mark cannot be added or removed unseen.
@@ -123,14 +123,17 @@ class JournalEntry(ChainedModel):
         return ""
 
 
-class JournalLink(AppendOnlyModel):
+class JournalLink(ChainedModel):
     """Index of an entry's links, for "entries about position 17" (the hashed copy is on the entry)."""
+
+    HASH_FIELDS = ("entry", "kind", "object_id")
+    DEFAULT_CHAIN = "journal-links"
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="link_rows")
     kind = models.CharField(max_length=30)
     object_id = models.CharField(max_length=64)
 
-    class Meta:
+    class Meta(ChainedModel.Meta):
         indexes = [models.Index(fields=["kind", "object_id", "entry"], name="journal_link_kind_object_entry")]
 
     def __str__(self) -> str:

@@ -153,7 +153,9 @@ def _superseded(supersedes, author) -> JournalEntry | None:
     if supersedes is None:
         return None
     pk = supersedes.pk if isinstance(supersedes, JournalEntry) else supersedes
-    previous = JournalEntry.objects.select_for_update().filter(pk=pk).first()
+    # The chain's lock, not SELECT FOR UPDATE: the runtime role may not lock (UPDATE) journal rows.
+    chain.lock_chain(JournalEntry, JournalEntry.DEFAULT_CHAIN)
+    previous = JournalEntry.objects.filter(pk=pk).first()
     if previous is None:
         raise Invalid(
             f"Journal entry {pk} does not exist.",

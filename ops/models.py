@@ -8,7 +8,7 @@ are append-only (the switch is hash-chained); the current state is the newest ro
 from django.db import models
 from django.utils import timezone
 
-from audit.models import AppendOnlyModel, ChainedModel
+from audit.models import ChainedModel
 
 
 class Status(models.TextChoices):
@@ -129,15 +129,18 @@ class Heartbeat(models.Model):
         return self.enabled and (now or timezone.now()) > self.due_at()
 
 
-class LeadershipChange(AppendOnlyModel):
+class LeadershipChange(ChainedModel):
     """Seed 002's leadership_history: who held leadership of a heartbeat's instances, from when."""
+
+    HASH_FIELDS = ("heartbeat", "previous_leader", "new_leader", "changed_at")
+    DEFAULT_CHAIN = "leadership"
 
     heartbeat = models.ForeignKey(Heartbeat, on_delete=models.PROTECT, related_name="leadership")
     previous_leader = models.CharField(max_length=200, blank=True)
     new_leader = models.CharField(max_length=200, blank=True)
     changed_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(ChainedModel.Meta):
         ordering = ["-changed_at", "-id"]
 
     def __str__(self) -> str:

@@ -3,10 +3,12 @@
 import datetime as dt
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils import timezone
 
 from audit import registry
 from audit.services import event_record
+from audit.signing import write_private_key
 
 registry.register(
     {
@@ -15,6 +17,15 @@ registry.register(
         "audittestother.item.done": "test: another namespace",
     }
 )
+
+
+@pytest.fixture(autouse=True)
+def signing_key(settings, tmp_path):
+    """This test's own digest signing key (never the one under var/)."""
+    path = tmp_path / "digest-signing.key"
+    write_private_key(path, Ed25519PrivateKey.generate())
+    settings.DIGEST_SIGNING_KEY_FILE = str(path)
+    return path
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connections
 
 from audit.canonical import GENESIS
 from audit.chain import verify_chain
@@ -26,12 +26,9 @@ def test_each_row_links_to_the_previous_one(db):
 
 
 @pytest.mark.postgres
-def test_a_rewritten_row_is_caught_and_named(db, capsys):
+def test_a_rewritten_row_is_caught_and_named(superuser_sql, capsys):
     events = _record(3)
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")  # a superuser bypassing the trigger
-        cursor.execute("UPDATE audit_event SET actor = 'mallory' WHERE id = %s", [events[1].pk])
-        cursor.execute("SET session_replication_role = DEFAULT")
+    superuser_sql("UPDATE audit_event SET actor = 'mallory' WHERE id = %s", [events[1].pk])
     with pytest.raises(SystemExit) as exit_info:
         call_command("verify_chains")
     assert exit_info.value.code == 1

@@ -6,7 +6,6 @@ import threading
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from audit.canonical import dumps, link_hash
 from audit.models import Event
@@ -90,13 +89,12 @@ def test_against_passes_on_untouched_history(trail, digest_file, capsys):
     assert "REWRITTEN" not in out
 
 
-def _rewrite_and_recompute(event: Event) -> None:
+def _rewrite_and_recompute(superuser_sql, event: Event) -> None:
     """What a superuser covering their tracks does: change a row, recompute every hash after it."""
     rows = list(Event.objects.filter(chain=event.chain, seq__gte=event.seq).order_by("seq"))
     rows[0].actor = "mallory"
     prev = rows[0].prev_hash
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
+    with superuser_sql.cursor() as cursor:
         cursor.execute("ALTER TABLE audit_event DROP CONSTRAINT audit_event_chain_prev")
         for row in rows:
             row.prev_hash = prev
@@ -107,16 +105,15 @@ def _rewrite_and_recompute(event: Event) -> None:
             )
             prev = row.hash
         cursor.execute("ALTER TABLE audit_event ADD CONSTRAINT audit_event_chain_prev UNIQUE (chain, prev_hash)")
-        cursor.execute("SET session_replication_role = DEFAULT")
 
 
 @pytest.mark.postgres
-def test_against_catches_a_rewrite_with_every_hash_recomputed(trail, digest_file, capsys):
+def test_against_catches_a_rewrite_with_every_hash_recomputed(trail, digest_file, capsys, superuser_sql):
     call_command("publish_digest")  # heads: audittest at seq 6
     for n in range(3):
         event_record(actor=None, action="audittest.thing.created", payload={"n": n})
     call_command("publish_digest")  # audittest at seq 9
-    _rewrite_and_recompute(trail[2])  # audittest seq 3
+    _rewrite_and_recompute(superuser_sql, trail[2])  # audittest seq 3
 
     call_command("verify_chains")  # the chain alone verifies: the rewrite is invisible without digests
     assert "BROKEN" not in capsys.readouterr().out

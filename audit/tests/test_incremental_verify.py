@@ -1,7 +1,6 @@
 """chains_verify_incremental and chain_heads: the contract that ops probes and backups call."""
 
 import pytest
-from django.db import connection
 
 from audit.models import Checkpoint, Event
 from audit.services import chain_heads, chains_verify_incremental, event_record
@@ -36,19 +35,12 @@ def test_first_run_verifies_everything_then_only_new_rows(trail):
     assert Checkpoint.objects.get(chain="audittest").seq == 7
 
 
-def _tamper(sql: str, params: list) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        cursor.execute(sql, params)
-        cursor.execute("SET session_replication_role = DEFAULT")
-
-
 @pytest.mark.postgres
-def test_a_rewrite_after_the_checkpoint_is_reported_and_recorded_once(trail):
+def test_a_rewrite_after_the_checkpoint_is_reported_and_recorded_once(trail, superuser_sql):
     chains_verify_incremental()
     event_record(actor=None, action="audittest.thing.created", payload={})
     new = Event.objects.get(chain="audittest", seq=7)
-    _tamper("UPDATE audit_event SET subject_id = '999' WHERE id = %s", [new.pk])
+    superuser_sql("UPDATE audit_event SET subject_id = '999' WHERE id = %s", [new.pk])
     report = by_chain(chains_verify_incremental(actor="system:probes"))["audittest"]
     assert report.ok is False
     assert report.broken == {
@@ -69,9 +61,9 @@ def test_a_rewrite_after_the_checkpoint_is_reported_and_recorded_once(trail):
 
 
 @pytest.mark.postgres
-def test_a_rewritten_checkpoint_row_is_caught(trail):
+def test_a_rewritten_checkpoint_row_is_caught(trail, superuser_sql):
     chains_verify_incremental()
-    _tamper("UPDATE audit_event SET hash = %s WHERE id = %s", ["f" * 64, trail[7].pk])
+    superuser_sql("UPDATE audit_event SET hash = %s WHERE id = %s", ["f" * 64, trail[7].pk])
     report = by_chain(chains_verify_incremental())["audittest"]
     assert report.ok is False
     assert (report.broken["seq"], report.broken["id"], report.broken["field"]) == (6, trail[7].pk, "hash")

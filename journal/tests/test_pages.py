@@ -4,7 +4,6 @@ import datetime as dt
 from unittest import mock
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from audit.models import Event
@@ -114,12 +113,9 @@ def test_link_picker_finds_candidates(browser_as, add, widget_kind):
 
 
 @pytest.mark.postgres
-def test_entry_page_says_when_the_hash_does_not_verify(browser_as, add):
+def test_entry_page_says_when_the_hash_does_not_verify(browser_as, add, superuser_sql):
     entry = add("Closed at 5.40")
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        cursor.execute("UPDATE journal_journalentry SET content = 'Closed at 5.90' WHERE id = %s", [entry.pk])
-        cursor.execute("SET session_replication_role = DEFAULT")
+    superuser_sql("UPDATE journal_journalentry SET content = 'Closed at 5.90' WHERE id = %s", [entry.pk])
     page = browser_as("audrey").get(f"/journal/{entry.pk}/").content.decode()
     assert "NOT verified" in page
 

@@ -37,15 +37,18 @@ def test_a_healthy_book_has_no_corrupt_positions(open_gold):
 
 
 @pytest.mark.postgres
-def test_corrupt_positions_are_reported_by_id(open_gold):
+def test_corrupt_positions_are_reported_by_id(open_gold, superuser_sql):
     position = open_gold()
-    with connection.cursor() as cursor:  # rows from before the constraints existed (rolled back with the test)
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # fire the deferred FK checks before the DDL
-        cursor.execute("ALTER TABLE book_position DROP CONSTRAINT book_position_size_positive")
-        cursor.execute("SET session_replication_role = replica")  # a superuser bypassing the book's guard
+    constraint = "book_position_size_positive"
+    with superuser_sql.cursor() as cursor:  # a row from before the constraints existed
+        cursor.execute(f"ALTER TABLE book_position DROP CONSTRAINT {constraint}")
         cursor.execute("UPDATE book_position SET size = 0 WHERE id = %s", [position.pk])
-        cursor.execute("SET session_replication_role = DEFAULT")
-    outcome, _ = probes.execute("data_integrity")
+    try:
+        outcome, _ = probes.execute("data_integrity")
+    finally:
+        with superuser_sql.cursor() as cursor:
+            cursor.execute("UPDATE book_position SET size = %s WHERE id = %s", [position.size, position.pk])
+            cursor.execute(f"ALTER TABLE book_position ADD CONSTRAINT {constraint} CHECK (size > 0)")
     assert outcome.status == Status.FAIL
     assert outcome.message.startswith("Invalid position data: size missing or <= 0 for GOLD_MINI")
     assert [p["id"] for p in outcome.details["positions"]] == [position.pk]

@@ -1,7 +1,6 @@
 """The chains probe (audit's incremental verification) and backup freshness (the backups app)."""
 
 import pytest
-from django.db import connection
 
 from audit.models import Event
 from audit.services import event_record
@@ -21,13 +20,10 @@ def test_intact_chains_verify(db):
 
 
 @pytest.mark.postgres
-def test_a_rewritten_row_fails_the_chains_probe_naming_it(db):
+def test_a_rewritten_row_fails_the_chains_probe_naming_it(superuser_sql):
     events = _events(3)
     probes.execute("chains")  # checkpoint at the head
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")  # a superuser bypassing the trigger
-        cursor.execute("UPDATE audit_event SET actor = 'mallory' WHERE id = %s", [events[2].pk])
-        cursor.execute("SET session_replication_role = DEFAULT")
+    superuser_sql("UPDATE audit_event SET actor = 'mallory' WHERE id = %s", [events[2].pk])
     outcome, _ = probes.execute("chains")
     assert outcome.status == Status.FAIL
     assert f"(id {events[2].pk})" in outcome.message

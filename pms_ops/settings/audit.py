@@ -3,11 +3,16 @@
 from pathlib import Path
 
 from .base import BACKUP_DIR
-from .env import env
+from .env import VAR_DIR, env
 from .tasks import CELERY_BEAT_SCHEDULE
 
 # JSON lines, one digest per publication; keep BACKUP_DIR off the database host.
 AUDIT_DIGEST_FILE = env.path("AUDIT_DIGEST_FILE", default=str(Path(str(BACKUP_DIR)) / "audit-digests.jsonl"))
+# The Ed25519 private key that signs digests (PEM or a raw 32-byte seed). Keep it off the database
+# host and out of BACKUP_DIR; production sets it (`manage.py signing_key --generate PATH`). Unset,
+# a key is generated under var/ on first use (the embedded default), and `check --deploy` warns.
+DIGEST_SIGNING_KEY_FILE = env("DIGEST_SIGNING_KEY_FILE", default="")
+DIGEST_SIGNING_KEY_DEFAULT = VAR_DIR / "digest_signing_key"
 AUDIT_DIGEST_WEBHOOK_TIMEOUT = env.float("AUDIT_DIGEST_WEBHOOK_TIMEOUT", default=5.0)
 AUDIT_DIGEST_INTERVAL_SECONDS = env.int("AUDIT_DIGEST_INTERVAL_SECONDS", default=3600)
 # Rows per round trip of the NDJSON/CSV export's server-side cursor.

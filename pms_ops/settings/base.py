@@ -85,6 +85,15 @@ TEMPLATES = [
 
 DATABASE_URL = env("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'pms_ops.sqlite3'}"
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+# The role that owns the tables (migrate, backup, restore: core/dbroles.py); the web, workers and
+# beat connect with DATABASE_URL as a runtime role that owns nothing. Only its credentials, host
+# and port are used: the database is DATABASE_URL's.
+DATABASE_OWNER_URL = env("DATABASE_OWNER_URL", default="") or DATABASE_URL
+DATABASE_OWNER = {
+    key: value
+    for key, value in env.db_url_config(DATABASE_OWNER_URL).items()
+    if key in ("USER", "PASSWORD", "HOST", "PORT")
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock up front: chain appends serialize cleanly.
     DATABASES["default"]["OPTIONS"] = {

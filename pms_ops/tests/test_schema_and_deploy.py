@@ -47,14 +47,23 @@ def test_liveness_needs_no_login_and_no_database(client):
     assert response.status_code == 200 and response.json() == {"status": "healthy"}
 
 
-def test_production_settings_pass_check_deploy():
+def test_production_settings_pass_check_deploy(tmp_path):
+    key = tmp_path / "digest.key"
+    call_command("signing_key", generate=str(key))
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(
         DJANGO_SETTINGS_MODULE="pms_ops.settings",
         SECRET_KEY=secrets.token_urlsafe(50),
         DEBUG="false",
         ALLOWED_HOSTS="pms-ops.example.com",
+        DIGEST_SIGNING_KEY_FILE=str(key),
     )
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # Production's two roles (audit.W002 otherwise); check --deploy does not connect.
+        env.update(
+            DATABASE_URL="postgres://pms_ops_app@127.0.0.1:5432/pms_ops",
+            DATABASE_OWNER_URL="postgres://pms_ops_owner@127.0.0.1:5432/pms_ops",
+        )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,

@@ -1,7 +1,10 @@
-"""`manage.py verify_chains [--against DIGEST_FILE]`: recompute every hash chain; exit 1 if any is broken.
+"""`manage.py verify_chains [--against DIGEST_FILE [--public-key KEY]]`: recompute every hash chain;
+exit 1 if any is broken.
 
 With --against, also check that every head published in the digest file is still the row
-at that seq: this catches a rewrite whose author recomputed every hash after it.
+at that seq: this catches a rewrite whose author recomputed every hash after it. Every digest
+must carry a valid Ed25519 signature under KEY (default: the public half of this installation's
+DIGEST_SIGNING_KEY_FILE); an unsigned or forged digest is refused before anything is compared.
 """
 
 import sys
@@ -9,8 +12,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit import signing
 from audit.chain import verify_all
-from audit.digest import DigestFileError, check_against, read_digests
+from audit.digest import DigestFileError, check_against, check_signatures, read_digests
 
 
 class Command(BaseCommand):
@@ -18,9 +22,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--against", metavar="DIGEST_FILE", help="A digest file written by publish_digest.")
+        parser.add_argument(
+            "--public-key",
+            metavar="KEY",
+            help="The digests' Ed25519 public key: base64 (as `signing_key` prints it), PEM, or a file holding "
+            "either. Default: the public half of DIGEST_SIGNING_KEY_FILE.",
+        )
 
-    def handle(self, *args, against=None, **options):
-        digests = self._digests(against) if against else None
+    def handle(self, *args, against=None, public_key=None, **options):
+        if public_key and not against:
+            raise CommandError("--public-key checks the digests of --against DIGEST_FILE: give both.")
+        digests = self._digests(against, public_key) if against else None
         # Lists, not generators: every chain is reported, not only up to the first broken one.
         results = [self._report(report) for report in verify_all()]
         if digests is not None:
@@ -28,11 +40,23 @@ class Command(BaseCommand):
         if not all(results):
             sys.exit(1)
 
-    def _digests(self, path: str) -> list[dict]:
+    def _digests(self, path: str, public_key: str | None) -> list[dict]:
         try:
-            return read_digests(Path(path))
-        except DigestFileError as exc:
+            digests = read_digests(Path(path))
+            public = self._public_key(public_key)
+            check_signatures(digests, public)
+        except (DigestFileError, signing.SigningKeyError) as exc:
             raise CommandError(f"--against {path}: {exc}") from exc
+        self.stdout.write(f"SIGNED {len(digests)} digests verify under public key {signing.key_id(public)}")
+        return digests
+
+    def _public_key(self, text: str | None):
+        if text:
+            return signing.public_key_from_text(text)
+        path, _ = signing.key_file()
+        if not path.exists():
+            raise signing.SigningKeyError(f"no signing key at {path}: give the digests' --public-key")
+        return signing.signing_key().public_key()
 
     def _report(self, report) -> bool:
         line = f"{report.table} [{report.chain}]: {report.rows} rows checked"

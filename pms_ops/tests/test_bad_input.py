@@ -4,6 +4,7 @@ import json
 
 import pytest
 from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from audit.models import Event
@@ -135,7 +136,9 @@ def _serializers_within(serializer) -> list:
     while stack:
         current = stack.pop()
         current = getattr(current, "child", current)
-        if isinstance(current, serializers.BaseSerializer):
+        if isinstance(current, PolymorphicProxySerializer):  # oneOf: each alternative is a request body
+            stack.extend(s() if isinstance(s, type) else s for s in current.serializers)
+        elif isinstance(current, serializers.BaseSerializer):
             found.append(current)
             stack.extend(current.fields.values())
         elif isinstance(current, serializers.Field) and hasattr(current, "child"):

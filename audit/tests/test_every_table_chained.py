@@ -12,8 +12,8 @@ from audit.chain import chained_models, verify_all
 from audit.models import ChainedModel
 from audit.operations import ChainExistingRows
 from audit.triggers import InstallAppendOnlyTriggers, append_only_models
+from book import services as book_services
 from book.models import Price
-from book.services import marks
 from core.dbroles import connected_as_owner
 from incidents.services import incident_declare
 from journal.services import journal_entry_add
@@ -32,11 +32,11 @@ def test_every_append_only_table_has_a_chain():
 def history(people, open_position):
     """At least one row in every chained table, written through the services."""
     open_position()
-    marks.prices_record(
-        actor=people["oscar"],
+    book_services.prices_record(
+        actor=people["feed"],
         prices=[{"instrument": "GOLD_MINI", "price": "71450", "source": "feed", "as_of": "2026-12-01T09:00:00Z"}],
     )
-    marks.mtm_run(actor=people["pam"])
+    book_services.mtm_run(actor=people["pam"])
     first = journal_entry_add(author=people["pam"], entry_type="note", content="Marked the book")
     journal_entry_add(author=people["pam"], entry_type="note", content="About it", links=[("entry", first.pk)])
     incident_declare(actor=people["ivy"], title="Risk mismatch", severity="P2", runbook="general-restore")
@@ -88,8 +88,8 @@ def test_a_superuser_rewrite_of_any_row_is_caught_and_named(history, superuser_s
 def test_the_migration_links_existing_rows_as_append_would(people, gold):
     """ChainExistingRows (run by the migrations that chained a table) gives the same links."""
     for price in ("71450", "71500", "71380.5"):
-        marks.prices_record(
-            actor=people["oscar"],
+        book_services.prices_record(
+            actor=people["feed"],
             prices=[{"instrument": "GOLD_MINI", "price": price, "source": "feed", "as_of": "2026-12-01T09:00:00Z"}],
         )
     linked = list(Price.objects.order_by("pk").values_list("pk", "chain", "seq", "prev_hash", "hash"))

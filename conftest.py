@@ -127,14 +127,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _append_only_flush():
     """Let the test runner's flush empty append-only tables (the app itself never can), then reseed.
 
-    The flush runs as the owner (it must be a superuser on PostgreSQL: see `purge_allowed`).
+    The flush runs as the owner (it must be a superuser on PostgreSQL: see `purge_allowed`), and so
+    does `reset_sequences` (setval is the owner's right, not the runtime role's).
     """
     from django.test import TransactionTestCase
 
     from audit.triggers import purge_allowed
     from core.dbroles import connected_as_owner
 
-    original = TransactionTestCase._fixture_teardown
+    original, original_reset = TransactionTestCase._fixture_teardown, TransactionTestCase._reset_sequences
 
     def teardown(self):
         with contextlib.ExitStack() as stack:
@@ -143,9 +144,15 @@ def _append_only_flush():
             original(self)
         _reseed()
 
+    def reset_sequences(db_name):
+        with connected_as_owner(db_name):
+            original_reset(db_name)
+
     TransactionTestCase._fixture_teardown = teardown
+    TransactionTestCase._reset_sequences = staticmethod(reset_sequences)
     yield
     TransactionTestCase._fixture_teardown = original
+    TransactionTestCase._reset_sequences = staticmethod(original_reset)
 
 
 class Superuser:

@@ -64,6 +64,7 @@ class ApprovalRequest(models.Model):
     failure_reason = models.TextField(blank=True)
 
     objects = ApprovalRequestQuerySet.as_manager()
+    link_kind = "approval"  # journal entries link to a request as ("approval", id)
 
     class Meta:
         indexes = [

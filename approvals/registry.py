@@ -1,49 +1,55 @@
-"""Apps register an executor per action name; approvals calls it when the last approval lands.
+"""Apps register one class per approvable action; approvals calls it when the last approval lands.
 
-approvals knows nothing of corrections or restores (DESIGN.md): the executor runs inside
-the approving transaction and returns a JSON-able result. `describe` renders a request's
-payload for the approver (a preview and, where it applies, a diff of wrong vs right).
+approvals knows nothing of corrections or restores (DESIGN.md): an app subclasses `Approvable`
+next to its services and hands the classes to `register` from its AppConfig.ready.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from typing import ClassVar
+
+NAME_HELP = "a dotted name in the app's namespace, e.g. book.correction"
 
 
-@dataclass(frozen=True)
-class ApprovableAction:
-    name: str
-    executor: Callable  # executor(request, *, actor) -> dict | None
-    validate: Callable | None = None  # validate(payload) raises core.errors.ServiceError
-    label: str = ""
-    describe: Callable | None = None  # describe(payload) -> dict shown to the approver
+class Approvable:
+    """One action that waits for four eyes: its name, its label, and the three things approvals asks of it."""
+
+    name: ClassVar[str] = ""
+    label: ClassVar[str] = ""  # what the queue and the approver see
+    # Former names of a renamed action: requests recorded under them still resolve to this one.
+    aliases: ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, payload: dict) -> None:
+        """Refuse a payload before any request is opened: raise core.errors.Invalid (or another ServiceError)."""
+
+    def execute(self, request, *, actor) -> dict | None:
+        """Do the action inside the approving transaction; raise to fail it (nothing of it remains)."""
+        raise NotImplementedError(f"{type(self).__name__} must define execute")
+
+    def describe(self, payload: dict) -> dict:
+        """The approver's preview: {"summary", "steps", "pnl_effect", "diff"}, every key optional."""
+        return {}
 
 
-ACTIONS: dict[str, ApprovableAction] = {}
-# Former names of renamed actions: requests recorded under the old name still resolve.
+ACTIONS: dict[str, Approvable] = {}
+# Former names of renamed actions → their current name (the classes' `aliases`).
 ALIASES: dict[str, str] = {}
 
 
-def register(
-    name: str,
-    executor: Callable,
-    *,
-    validate: Callable | None = None,
-    label: str = "",
-    describe: Callable | None = None,
-) -> None:
-    ACTIONS[name] = ApprovableAction(
-        name=name, executor=executor, validate=validate, label=label or name, describe=describe
-    )
-
-
-def alias(old_name: str, name: str) -> None:
-    """Keep a renamed action's former name resolving to it (finished requests keep the name they were made under)."""
-    ALIASES[old_name] = name
+def register(*classes: type[Approvable]) -> None:
+    """Register approvable actions by class; a name (or former name) belongs to one class."""
+    for cls in classes:
+        if "." not in cls.name or not cls.label:
+            raise ValueError(f"{cls.__name__} needs a label and a name: {NAME_HELP}")
+        for name in (cls.name, *cls.aliases):
+            taken = ACTIONS.get(canonical(name))
+            if taken is not None and type(taken) is not cls:
+                raise ValueError(f"{cls.__name__}: the action {name!r} is already {type(taken).__name__}'s")
+        ACTIONS[cls.name] = cls()
+        ALIASES.update(dict.fromkeys(cls.aliases, cls.name))
 
 
 def canonical(name: str) -> str:
     return ALIASES.get(name, name)
 
 
-def get(name: str) -> ApprovableAction | None:
+def get(name: str) -> Approvable | None:
     return ACTIONS.get(canonical(name))

@@ -22,7 +22,7 @@ def label(action: str) -> str:
 def preview(request: ApprovalRequest) -> dict:
     """The action's `describe(payload)`; a broken describe must not hide the request from its approver."""
     approvable = registry.get(request.action)
-    if approvable is None or approvable.describe is None:
+    if approvable is None:
         return {}
     try:
         return approvable.describe(request.payload) or {}

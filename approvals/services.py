@@ -15,6 +15,7 @@ from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.roles import has_role
 
 from . import notifications, registry
+from .actions import ApprovalsAction
 from .models import ApprovalDecision, ApprovalPolicy, ApprovalRequest, Status, Verdict
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,7 @@ def approval_request_create(
         )
     if not reason or not reason.strip():
         raise Invalid("A reason is required.", fields={"reason": ["Say why this is needed."]})
-    if approvable.validate:
-        approvable.validate(payload)
+    approvable.validate(payload)
     action = approvable.name  # a former (aliased) name opens a request under the current one
     policy = ApprovalPolicy.for_action(action)
     with transaction.atomic():
@@ -66,7 +66,7 @@ def approval_request_create(
         )
         _audit(
             actor,
-            "approvals.request.created",
+            ApprovalsAction.REQUEST_CREATED,
             request,
             payload=payload,
             reason=request.reason,
@@ -116,7 +116,7 @@ def approval_approve(*, actor, request_id: int, comment: str = "") -> ApprovalRe
         request = _locked(request_id)
         _check_decidable(request, actor)
         _decide(request, actor, Verdict.APPROVE, comment)
-        _audit(actor, "approvals.request.approved", request, comment=comment)
+        _audit(actor, ApprovalsAction.REQUEST_APPROVED, request, comment=comment)
         approvals = request.decisions.filter(verdict=Verdict.APPROVE).count()
         if approvals >= request.required_approvals:
             _execute(request, actor)
@@ -130,18 +130,18 @@ def _execute(request: ApprovalRequest, actor) -> None:
         if approvable is None:
             raise Invalid(f"No executor is registered for {request.action!r}.")
         with transaction.atomic():  # a savepoint: a failing executor leaves nothing behind
-            result = approvable.executor(request, actor=actor)
+            result = approvable.execute(request, actor=actor)
     except Exception as exc:  # the executor's failure is recorded, never half-applied
         log.warning("approval %s failed: %s", request.pk, exc)
         request.status = Status.FAILED
         request.failure_reason = getattr(exc, "detail", None) or str(exc) or type(exc).__name__
         request.save(update_fields=["status", "decided_at", "failure_reason"])
-        _audit(actor, "approvals.request.failed", request, reason=request.failure_reason)
+        _audit(actor, ApprovalsAction.REQUEST_FAILED, request, reason=request.failure_reason)
         return
     request.status = Status.EXECUTED
     request.result = result or {}
     request.save(update_fields=["status", "decided_at", "result"])
-    _audit(actor, "approvals.request.executed", request, result=request.result)
+    _audit(actor, ApprovalsAction.REQUEST_EXECUTED, request, result=request.result)
 
 
 def approval_reject(*, actor, request_id: int, comment: str = "") -> ApprovalRequest:
@@ -157,7 +157,7 @@ def approval_reject(*, actor, request_id: int, comment: str = "") -> ApprovalReq
         request.status = Status.REJECTED
         request.decided_at = timezone.now()
         request.save(update_fields=["status", "decided_at"])
-        _audit(actor, "approvals.request.rejected", request, comment=comment)
+        _audit(actor, ApprovalsAction.REQUEST_REJECTED, request, comment=comment)
     return request
 
 
@@ -171,7 +171,7 @@ def approval_cancel(*, actor, request_id: int) -> ApprovalRequest:
         request.status = Status.CANCELLED
         request.decided_at = timezone.now()
         request.save(update_fields=["status", "decided_at"])
-        _audit(actor, "approvals.request.cancelled", request)
+        _audit(actor, ApprovalsAction.REQUEST_CANCELLED, request)
     return request
 
 
@@ -185,7 +185,7 @@ def approvals_expire() -> int:
                 request.status = Status.EXPIRED
                 request.decided_at = timezone.now()
                 request.save(update_fields=["status", "decided_at"])
-                _audit("system:approvals", "approvals.request.expired", request)
+                _audit("system:approvals", ApprovalsAction.REQUEST_EXPIRED, request)
                 count += 1
     return count
 
@@ -217,7 +217,7 @@ def approval_policy_set(
         policy.save()
         event_record(
             actor=actor,
-            action="approvals.policy.changed",
+            action=ApprovalsAction.POLICY_CHANGED,
             subject_type="approvals.policy",
             subject_id=policy.pk,
             payload={

@@ -7,6 +7,7 @@ from django.utils import timezone
 from core import context
 
 from . import chain, digest, registry
+from .actions import AuditAction
 from .canonical import normalize
 from .chain import ChainReport
 from .models import Checkpoint, Event
@@ -71,7 +72,7 @@ def _checkpoint_advance(point: Checkpoint, report: ChainReport, actor) -> None:
     if newly_broken:
         event_record(
             actor=actor,
-            action="audit.chain.broken",
+            action=AuditAction.CHAIN_BROKEN,
             subject_type="chain",
             subject_id=point.chain,
             payload=report.broken,
@@ -109,7 +110,7 @@ def digest_publish(*, actor) -> dict:
     with transaction.atomic():
         event_record(
             actor=actor,
-            action="audit.digest.published",
+            action=AuditAction.DIGEST_PUBLISHED,
             subject_type="digest",
             subject_id=path.name,
             payload={

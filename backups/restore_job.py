@@ -20,6 +20,7 @@ from core import dbroles
 from incidents.models import Incident
 from incidents.services import incident_event_add
 
+from .actions import BackupsAction
 from .models import Backup, Restore, RestoreStatus
 
 BACKUP_FIELDS = [f.attname for f in Backup._meta.concrete_fields if f.attname != "id"]
@@ -46,7 +47,7 @@ class RestoreJob:
             return  # written back with the rest after the swap
         with transaction.atomic():
             self.restore.save(update_fields=["steps", "progress", "step"])
-            self.audit("backups.restore.step", step=name, detail=detail)
+            self.audit(BackupsAction.RESTORE_STEP, step=name, detail=detail)
             self._timeline(entry)
 
     def audit(self, action: str, **payload) -> None:
@@ -98,7 +99,9 @@ class RestoreJob:
         self.restore.status, self.restore.error, self.restore.finished_at = status, error, timezone.now()
         with transaction.atomic():
             self.restore.save(update_fields=["status", "error", "finished_at", "progress", "step", "steps"])
-            action = "backups.restore.succeeded" if status == RestoreStatus.SUCCEEDED else "backups.restore.failed"
+            action = (
+                BackupsAction.RESTORE_SUCCEEDED if status == RestoreStatus.SUCCEEDED else BackupsAction.RESTORE_FAILED
+            )
             pre = self.restore.pre_restore_backup
             self.audit(
                 action,

@@ -1,4 +1,4 @@
-"""Restores: four-eyes request, approval executor, and the validation both share.
+"""Restores: the four-eyes request and the approvable action (`DatabaseRestore`) that queues the job.
 
 The procedure itself (maintenance, fresh backup, swap, migrate, verify) is in
 `procedure.py`; this module is the write path that leads to it.
@@ -7,14 +7,13 @@ The procedure itself (maintenance, fresh backup, swap, migrate, verify) is in
 from celery import current_app
 from django.db import transaction
 
+from approvals.registry import Approvable
 from approvals.services import approval_request_create
 from audit.services import actor_name, event_record
 from core.errors import Conflict, Invalid, NotFound
 
+from .actions import BackupsAction
 from .models import Backup, BackupStatus, Restore
-
-ACTION = "backups.restore"
-FORMER_ACTION = "ops.restore"  # its name while backups lived inside ops (migration 0002)
 
 
 def _backup_id(payload: dict) -> int:
@@ -40,28 +39,6 @@ def restorable_backup(backup_id: int) -> Backup:
     return backup
 
 
-def restore_validate(payload: dict) -> None:
-    restorable_backup(_backup_id(payload))
-
-
-def restore_describe(payload: dict) -> dict:
-    """What the approver sees: which state the database goes back to, and what that costs."""
-    backup = Backup.objects.filter(pk=payload.get("backup_id")).first()
-    if backup is None:
-        return {"backup_id": payload.get("backup_id"), "warning": "unknown backup"}
-    return {
-        "backup_id": backup.pk,
-        "backup_taken_at": backup.started_at.isoformat(),
-        "status": backup.status,
-        "size_bytes": backup.size,
-        "rows": sum(backup.row_counts.values()),
-        "warning": (
-            "Replaces the whole database with its state at the time of this backup. A fresh backup is "
-            "taken first, so what was recorded since is kept there; the app is in maintenance meanwhile."
-        ),
-    }
-
-
 def restore_request(*, actor, backup_id: object, reason: str):
     """Ask for a restore; a second person approves it (approvals' queue) before anything happens."""
     payload = {"backup_id": backup_id}
@@ -69,7 +46,7 @@ def restore_request(*, actor, backup_id: object, reason: str):
     with transaction.atomic():
         request = approval_request_create(
             actor=actor,
-            action=ACTION,
+            action=DatabaseRestore.name,
             payload=payload,
             reason=reason,
             subject_type="backups.backup",
@@ -77,7 +54,7 @@ def restore_request(*, actor, backup_id: object, reason: str):
         )
         event_record(
             actor=actor,
-            action="backups.restore.requested",
+            action=BackupsAction.RESTORE_REQUESTED,
             subject_type="backups.backup",
             subject_id=backup.pk,
             payload={"approval_request_id": request.pk, "reason": request.reason},
@@ -101,7 +78,7 @@ def restore_queue(
         )
         event_record(
             actor=actor,
-            action="backups.restore.queued",
+            action=BackupsAction.RESTORE_QUEUED,
             subject_type="backups.restore",
             subject_id=restore.pk,
             payload={"backup_id": backup.pk, "approved_by": approved_by, "approval_request_id": approval_request_id},
@@ -109,15 +86,42 @@ def restore_queue(
     return restore
 
 
-def restore_execute_approved(request, *, actor) -> dict:
-    """approvals' executor for "backups.restore": runs inside the approving transaction."""
-    restore = restore_queue(
-        actor=actor,
-        backup_id=_backup_id(request.payload),
-        reason=request.reason,
-        requested_by=request.requested_by.get_username(),
-        approved_by=actor_name(actor),
-        approval_request_id=request.pk,
-    )
-    transaction.on_commit(lambda: current_app.tasks["backups.restore_run"].delay(restore.pk))
-    return {"restore_id": restore.pk, "backup_id": restore.backup_id}
+class DatabaseRestore(Approvable):
+    """Restoring the whole database from a verified backup (seed 001): four eyes, then a worker's procedure."""
+
+    name = "backups.restore"
+    label = "Restore the database from a backup"
+    aliases = ("ops.restore",)  # its name while backups lived inside ops (migration 0002)
+
+    def validate(self, payload: dict) -> None:
+        restorable_backup(_backup_id(payload))
+
+    def execute(self, request, *, actor) -> dict:
+        """Queue the restore job inside the approving transaction; a worker runs it once that commits."""
+        restore = restore_queue(
+            actor=actor,
+            backup_id=_backup_id(request.payload),
+            reason=request.reason,
+            requested_by=request.requested_by.get_username(),
+            approved_by=actor_name(actor),
+            approval_request_id=request.pk,
+        )
+        transaction.on_commit(lambda: current_app.tasks["backups.restore_run"].delay(restore.pk))
+        return {"restore_id": restore.pk, "backup_id": restore.backup_id}
+
+    def describe(self, payload: dict) -> dict:
+        """What the approver sees: which state the database goes back to, and what that costs."""
+        backup = Backup.objects.filter(pk=payload.get("backup_id")).first()
+        if backup is None:
+            return {"backup_id": payload.get("backup_id"), "warning": "unknown backup"}
+        return {
+            "backup_id": backup.pk,
+            "backup_taken_at": backup.started_at.isoformat(),
+            "status": backup.status,
+            "size_bytes": backup.size,
+            "rows": sum(backup.row_counts.values()),
+            "warning": (
+                "Replaces the whole database with its state at the time of this backup. A fresh backup is "
+                "taken first, so what was recorded since is kept there; the app is in maintenance meanwhile."
+            ),
+        }

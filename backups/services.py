@@ -19,6 +19,7 @@ from audit.services import actor_name, event_record
 from core.errors import Conflict, NotFound
 
 from . import engine, verification
+from .actions import BackupsAction
 from .errors import BackupError
 from .models import Backup, BackupStatus
 
@@ -56,7 +57,7 @@ def backup_start(*, actor, trigger: str) -> Backup:
                 directory=str(_directory(now)),
                 step="queued",
             )
-            _audit(actor, "backups.backup.started", backup, trigger=trigger)
+            _audit(actor, BackupsAction.BACKUP_STARTED, backup, trigger=trigger)
     except IntegrityError as exc:
         running = Backup.objects.running().first()
         raise Conflict(
@@ -126,7 +127,7 @@ def backup_record_made(*, backup: Backup, actor, duration: float) -> None:
         backup.progress, backup.step = 95, "verifying: restoring into a scratch database"
         extra = ["status", "finished_at", "duration_seconds", "progress", "step"]
         backup.save(update_fields=FINISHED_FIELDS + extra)
-        _audit(actor, "backups.backup.completed", backup, size=backup.size, sha256=backup.sha256, file=backup.file)
+        _audit(actor, BackupsAction.BACKUP_COMPLETED, backup, size=backup.size, sha256=backup.sha256, file=backup.file)
 
 
 def backup_fail(*, backup_id: int, actor, error: str) -> Backup:
@@ -137,7 +138,7 @@ def backup_fail(*, backup_id: int, actor, error: str) -> Backup:
         backup.status, backup.error, backup.step = BackupStatus.FAILED, error, "failed"
         backup.finished_at = timezone.now()
         backup.save(update_fields=["status", "error", "step", "finished_at"])
-        _audit(actor, "backups.backup.failed", backup, error=error, removed_files=removed)
+        _audit(actor, BackupsAction.BACKUP_FAILED, backup, error=error, removed_files=removed)
     return backup
 
 
@@ -174,7 +175,7 @@ def backup_verification_record(*, backup_id: int, actor, result: dict) -> Backup
         backup.error = "" if result["ok"] else f"verification failed: {result['reason']}"
         backup.progress, backup.step = 100, "verified" if result["ok"] else "failed verification"
         backup.save(update_fields=["status", "verification", "verified_at", "error", "progress", "step"])
-        action = "backups.backup.verified" if result["ok"] else "backups.backup.verification_failed"
+        action = BackupsAction.BACKUP_VERIFIED if result["ok"] else BackupsAction.BACKUP_VERIFICATION_FAILED
         _audit(actor, action, backup, reason=result["reason"], checks=[c["name"] for c in result["checks"]])
     return backup
 
@@ -207,7 +208,7 @@ def backups_prune(*, actor="system:backups", now=None) -> list[int]:
             backup.save(update_fields=["status", "removed_at"])
             _audit(
                 actor,
-                "backups.backup.removed",
+                BackupsAction.BACKUP_REMOVED,
                 backup,
                 was=was,
                 removed_files=files,

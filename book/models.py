@@ -100,6 +100,7 @@ class Position(models.Model):
     )
 
     objects = PositionQuerySet.as_manager()
+    link_kind = "position"  # journal entries link to a position as ("position", id)
 
     class Meta:
         constraints = [

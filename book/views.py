@@ -10,7 +10,7 @@ from core.roles import ALL_ROLES, PM, role_page
 from . import selectors, services
 from .forms import BookFilter, CorrectionForm, FindPosition
 from .models import Position
-from .services.corrections import correction_describe, facts_of
+from .services.corrections import Correction, facts_of
 
 PAGE_ROWS = 500
 
@@ -71,7 +71,7 @@ def correction_wizard(request):
             if not form.cleaned_data["reason"].strip():
                 form.add_error("reason", "Say why the position is wrong.")
                 return _wizard(request, position, form)
-            return _wizard(request, position, form, preview=correction_describe(payload))
+            return _wizard(request, position, form, preview=Correction().describe(payload))
         approval = services.correction_propose(
             actor=request.user, position_id=position.pk, reason=form.cleaned_data["reason"], correct=form.correct()
         )

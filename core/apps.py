@@ -8,8 +8,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import tokens
-        from .roles import sync_role_permissions
+        from . import roles, tokens
 
-        post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")
+        roles.read_grants()
+        post_migrate.connect(roles.sync_role_permissions, dispatch_uid="core.sync_role_permissions")
         tokens.connect()

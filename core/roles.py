@@ -1,14 +1,16 @@
 """Roles are Django groups; REST, workflow pages and the admin all check them here.
 
 `role_required` (DRF) and `role_page` (pages) apply one rule (`allows`); the admin's
-model permissions come from the table that apps fill with `grant` (`role_has_perm`).
+model permissions come from the table each app declares as `grants` on its AppConfig
+(role → permissions), read here once the app registry is ready (`role_has_perm`).
 """
 
 from collections.abc import Callable, Iterable
 from functools import wraps
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from rest_framework.permissions import BasePermission
 
 PM = "PM"
@@ -30,9 +32,13 @@ SERVICE_ROLES = (PRICE_FEED,)
 ROLE_PERMISSIONS: dict[str, set[str]] = {role: set() for role in (*ALL_ROLES, *SERVICE_ROLES)}
 
 
-def grant(role: str, *perms: str) -> None:
-    """Apps declare the admin permissions their roles need (called from AppConfig.ready)."""
-    ROLE_PERMISSIONS[role].update(perms)
+def read_grants() -> None:
+    """Fill the role table from every installed app's `grants` table (CoreConfig.ready)."""
+    for config in apps.get_app_configs():
+        for role, perms in getattr(config, "grants", {}).items():
+            if role not in ROLE_PERMISSIONS:
+                raise ImproperlyConfigured(f"{config.name} grants permissions to {role!r}, which is not a role")
+            ROLE_PERMISSIONS[role].update(perms)
 
 
 def user_roles(user) -> set[str]:

@@ -8,6 +8,7 @@ from django.forms.models import model_to_dict
 
 from audit.services import event_record
 from core.errors import Invalid
+from incidents.actions import IncidentsAction
 
 from .models import OnCallShift
 
@@ -31,7 +32,7 @@ def config_save(*, actor, obj: models.Model, changed: list[str] | None = None) -
         }
         event_record(
             actor=actor,
-            action="incidents.config.changed",
+            action=IncidentsAction.CONFIG_CHANGED,
             subject_type=f"incidents.{obj._meta.model_name}",
             subject_id=obj.pk,
             payload={"changes": diff},

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import event_record
+from incidents.actions import IncidentsAction
 
 from . import events, notify
 from .locks import lock
@@ -53,7 +54,7 @@ def incident_escalate(*, incident: Incident | int, now: dt.datetime | None = Non
         events.escalation_event(incident, level.level, level.name, to)
         event_record(
             actor="system:escalation",
-            action="incidents.incident.escalated",
+            action=IncidentsAction.INCIDENT_ESCALATED,
             subject_type="incidents.incident",
             subject_id=incident.pk,
             payload={"level": level.level, "name": level.name, "recipients": to},
@@ -89,7 +90,7 @@ def incident_cadence_remind(*, incident: Incident | int, now: dt.datetime | None
         events.cadence_reminder_event(incident, commander.get_username() if commander else "", cadence)
         event_record(
             actor="system:cadence",
-            action="incidents.incident.reminded",
+            action=IncidentsAction.INCIDENT_REMINDED,
             subject_type="incidents.incident",
             subject_id=incident.pk,
             payload={"commander": commander.get_username() if commander else None, "cadence_minutes": cadence},

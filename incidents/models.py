@@ -164,6 +164,7 @@ class Incident(models.Model):
     journal_entry_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     objects = IncidentQuerySet.as_manager()
+    link_kind = "incident"  # journal entries link to an incident as ("incident", id)
 
     class Meta:
         indexes = [

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from audit.services import actor_name, event_record
 from core.errors import Conflict
+from incidents.actions import IncidentsAction
 
 from . import validation
 from .locks import lock
@@ -45,7 +46,7 @@ def postmortem_save(
         postmortem.save()
         event_record(
             actor=actor,
-            action="incidents.postmortem.saved",
+            action=IncidentsAction.POSTMORTEM_SAVED,
             subject_type="incidents.incident",
             subject_id=incident.pk,
             payload={"changes": diff},

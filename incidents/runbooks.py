@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from audit.services import actor_name, event_record
 from core.errors import Conflict, Invalid, NotFound
+from incidents.actions import IncidentsAction
 
 from . import events
 from .locks import lock
@@ -61,7 +62,7 @@ def runbook_revise(*, actor, runbook: Runbook, title: str = "", source: str = ""
         )
         event_record(
             actor=actor,
-            action="incidents.runbook.revised",
+            action=IncidentsAction.RUNBOOK_REVISED,
             subject_type="incidents.runbook",
             subject_id=runbook.slug,
             payload={"version": version.number},
@@ -86,7 +87,7 @@ def checklist_item_tick(*, actor, incident: Incident | int, position: int, ticke
         events.checklist_event(incident, actor, item.text, position, ticked)
         event_record(
             actor=actor,
-            action="incidents.checklist.ticked" if ticked else "incidents.checklist.unticked",
+            action=IncidentsAction.CHECKLIST_TICKED if ticked else IncidentsAction.CHECKLIST_UNTICKED,
             subject_type="incidents.incident",
             subject_id=incident.pk,
             payload={"position": position, "step": item.text},

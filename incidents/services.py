@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from audit.services import actor_name, event_record
 from core.errors import Conflict, Invalid
+from incidents.actions import IncidentsAction
 
 from . import events, resolution, runbooks, validation
 from .locks import lock
@@ -72,7 +73,7 @@ def incident_declare(
         events.status_change_event(incident, actor, "", Status.DECLARED, f"{incident.severity} {incident.title}")
         event_record(
             actor=actor,
-            action="incidents.incident.declared",
+            action=IncidentsAction.INCIDENT_DECLARED,
             subject_type="incidents.incident",
             subject_id=incident.pk,
             payload={"severity": incident.severity, "title": incident.title, "runbook": str(version or "")},
@@ -108,7 +109,7 @@ def incident_update(*, actor, incident: Incident | int, changes: dict, expected_
         _bump(incident, [name for name in diff if name != "runbook"])
         event_record(
             actor=actor,
-            action="incidents.incident.updated",
+            action=IncidentsAction.INCIDENT_UPDATED,
             subject_type="incidents.incident",
             subject_id=incident.pk,
             payload={"changes": diff, "version": incident.version},
@@ -164,7 +165,7 @@ def incident_status_change(
             resolution.journal(incident, actor)
         event_record(
             actor=actor,
-            action="incidents.incident.status_changed",
+            action=IncidentsAction.INCIDENT_STATUS_CHANGED,
             subject_type="incidents.incident",
             subject_id=incident.pk,
             payload={"from": before, "to": status, "note": note, "version": incident.version},
@@ -205,7 +206,7 @@ def incident_role_assign(
         events.role_change_event(incident, actor, RoleName(role).label, before, user.get_username())
         event_record(
             actor=actor,
-            action="incidents.role.assigned",
+            action=IncidentsAction.ROLE_ASSIGNED,
             subject_type="incidents.incident",
             subject_id=incident.pk,
             payload={"role": role, "before": before, "after": user.get_username()},
@@ -242,7 +243,7 @@ def incident_event_add(
             event = events.record_event(incident, actor, kind, text, occurred_at, data)
         event_record(
             actor=actor,
-            action="incidents.event.added",
+            action=IncidentsAction.EVENT_ADDED,
             subject_type="incidents.incident",
             subject_id=incident.pk,
             payload={"event": event.pk, "kind": kind, "seq": event.seq, "hash": event.hash},

@@ -1,19 +1,14 @@
 from django.apps import AppConfig
 
+from .actions import JournalAction
+
 
 class JournalConfig(AppConfig):
     name = "journal"
     verbose_name = "Decision journal"
+    audit_actions = (JournalAction,)
 
     def ready(self) -> None:
-        from audit import registry
-
         from . import links
 
-        registry.register(
-            {
-                "journal.entry.added": "Journal entry added",
-                "journal.entry.amended": "Journal entry amended (a new version)",
-            }
-        )
-        links.register_kind("entry", links.entry_exists, label="journal entry")
+        links.read_kinds()

@@ -1,12 +1,18 @@
 """Generic references (kind + id) from journal entries to things in other apps.
 
-The journal never imports the apps above it: they register a kind with a function
-that says whether an id exists (DESIGN.md, direction of imports), and optionally one
-that finds candidates for the browser's link picker.
+The journal never imports the apps above it (DESIGN.md, direction of imports): a model
+declares `link_kind = "position"` and entries may link to its rows by primary key; the
+journal reads those declarations once the app registry is ready (`read_kinds`). A kind may
+also carry a search for the browser's link picker.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 
 # search(text, limit) -> [(id, label), ...]
 Search = Callable[[str, int], list[tuple[str, str]]]
@@ -23,8 +29,19 @@ class LinkKind:
 KINDS: dict[str, LinkKind] = {}
 
 
-def register_kind(name: str, exists: Callable[[str], bool], *, label: str = "", search: Search | None = None) -> None:
-    KINDS[name] = LinkKind(name=name, exists=exists, label=label or name, search=search)
+def _row_exists(model: type[models.Model], object_id: str) -> bool:
+    return str(object_id).isdigit() and model._default_manager.filter(pk=int(object_id)).exists()
+
+
+def read_kinds() -> None:
+    """A kind per model that declares `link_kind`, labelled with the model's verbose name (JournalConfig.ready)."""
+    declared = [model for model in apps.get_models() if getattr(model, "link_kind", None)]
+    for model in declared:
+        twins = [m._meta.label for m in declared if m.link_kind == model.link_kind]
+        if len(twins) > 1:
+            raise ImproperlyConfigured(f"The journal link kind {model.link_kind!r} is declared by {', '.join(twins)}")
+        label = str(model._meta.verbose_name)
+        KINDS[model.link_kind] = LinkKind(model.link_kind, partial(_row_exists, model), label)
 
 
 def candidates(kind: str, text: str, limit: int = 10) -> list[tuple[str, str]]:
@@ -36,17 +53,3 @@ def candidates(kind: str, text: str, limit: int = 10) -> list[tuple[str, str]]:
     if known.search is not None:
         return known.search(text, limit)[:limit]
     return [(text, f"{known.label} {text}")] if len(text) <= 64 and known.exists(text) else []
-
-
-def entry_exists(object_id: str) -> bool:
-    from .models import JournalEntry
-
-    return str(object_id).isdigit() and JournalEntry.objects.filter(pk=int(object_id)).exists()
-
-
-def entry_search(text: str, limit: int) -> list[tuple[str, str]]:
-    from .selectors import entry_list
-
-    if text.lstrip("#").isdigit() and entry_exists(text.lstrip("#")):
-        return [(text.lstrip("#"), f"#{text.lstrip('#')}")]
-    return [(str(e.pk), f"#{e.pk} {e.content[:60]}") for e in entry_list(q=text)[:limit]]

@@ -86,6 +86,7 @@ class JournalEntry(ChainedModel):
     )
 
     objects = JournalEntryQuerySet.as_manager()
+    link_kind = "entry"  # an entry may link to another as ("entry", id)
 
     class Meta(ChainedModel.Meta):
         verbose_name_plural = "journal entries"

@@ -13,6 +13,7 @@ from core.errors import Conflict, Forbidden, Invalid
 
 from . import links as link_kinds
 from . import selectors
+from .actions import JournalAction
 from .models import SYSTEM_TAG, EntryType, JournalEntry, JournalLink
 
 MAX_CONTENT = 20_000
@@ -136,7 +137,7 @@ def journal_entry_add(
         )
         event_record(
             actor=author,
-            action="journal.entry.amended" if previous else "journal.entry.added",
+            action=JournalAction.ENTRY_AMENDED if previous else JournalAction.ENTRY_ADDED,
             subject_type="journal.entry",
             subject_id=entry.pk,
             payload={

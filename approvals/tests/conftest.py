@@ -3,25 +3,31 @@
 import pytest
 
 from approvals import registry
+from approvals.actions import ApprovalsAction
 from approvals.services import approval_request_create
 from audit.services import event_record
 from core.errors import Invalid
 
-ACTION = "approvals.test_action"
 
+class HarmlessAction(registry.Approvable):
+    name = "approvals.test_action"
+    label = "Test action"
 
-def _execute(request, *, actor):
-    if request.payload.get("explode"):
-        raise Invalid("the executor refused")
-    event_record(actor=actor, action="approvals.request.executed", subject_type="test", subject_id=request.pk)
-    return {"done": request.pk}
+    def execute(self, request, *, actor):
+        if request.payload.get("explode"):
+            raise Invalid("the executor refused")
+        event_record(actor=actor, action=ApprovalsAction.REQUEST_EXECUTED, subject_type="test", subject_id=request.pk)
+        return {"done": request.pk}
+
+    def describe(self, payload):
+        return {"summary": f"do {payload.get('n')}"}
 
 
 @pytest.fixture
 def action():
-    registry.register(ACTION, _execute, label="Test action", describe=lambda p: {"summary": f"do {p.get('n')}"})
-    yield ACTION
-    registry.ACTIONS.pop(ACTION, None)
+    registry.register(HarmlessAction)
+    yield HarmlessAction.name
+    registry.ACTIONS.pop(HarmlessAction.name, None)
 
 
 @pytest.fixture

@@ -4,19 +4,25 @@ import datetime as dt
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.db import models
 from django.utils import timezone
 
 from audit import registry
 from audit.services import event_record
 from audit.signing import write_private_key
 
-registry.register(
-    {
-        "audittest.thing.created": "test: a thing was created",
-        "audittest.thing.closed": "test: a thing was closed",
-        "audittestother.item.done": "test: another namespace",
-    }
-)
+
+class ThingAction(models.TextChoices):
+    CREATED = "audittest.thing.created", "test: a thing was created"
+    CLOSED = "audittest.thing.closed", "test: a thing was closed"
+
+
+class ItemAction(models.TextChoices):
+    DONE = "audittestother.item.done", "test: another namespace"
+
+
+registry.register(ThingAction)
+registry.register(ItemAction)
 
 
 @pytest.fixture(autouse=True)

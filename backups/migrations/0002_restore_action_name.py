@@ -3,7 +3,7 @@
 Renamed: pending requests (they resolve to the executor when approved) and the action's policy
 (or an operator's restore policy would silently fall back to the default). Finished requests
 (executed, failed, rejected, cancelled, expired) keep the name they were decided under, as the
-audit trail recorded it; `approvals.registry.alias` keeps that name resolving for them.
+audit trail recorded it; `DatabaseRestore.aliases` (backups/restores.py) keeps that name resolving for them.
 """
 
 from django.db import migrations

@@ -11,15 +11,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvals.models import ApprovalRequest
+from approvals.registry import Approvable
 from approvals.services import approval_request_create
 from audit.services import actor_name, event_record
 from core.errors import Conflict, Invalid
 from journal.services import journal_entry_add
 
+from ..actions import BookAction
 from ..models import LedgerKind, Position, PositionStatus
 from .positions import clean_facts, close_recorded, locked_position, open_recorded
 
-CORRECTION = "book.correction"
 SUBJECT = "book.position"
 FACTS = ("instrument", "direction", "size", "entry_price", "stop_price")
 
@@ -75,7 +76,7 @@ def _check_correctable(position: Position) -> None:
             extra={"status": position.status},
         )
     waiting = ApprovalRequest.objects.pending().filter(expires_at__gt=timezone.now())  # overdue ones can't execute
-    pending = waiting.for_subject(SUBJECT, position.pk).filter(action=CORRECTION).first()
+    pending = waiting.for_subject(SUBJECT, position.pk).filter(action=Correction.name).first()
     if pending is not None:
         raise Conflict(
             f"Correction request {pending.pk} already covers position {position.pk}; decide it first.",
@@ -89,65 +90,12 @@ def correction_propose(*, actor, position_id, reason: str, correct: dict) -> App
         payload = correction_preview(position_id=position_id, correct=correct)
         return approval_request_create(
             actor=actor,
-            action=CORRECTION,
+            action=Correction.name,
             payload=payload,
             reason=reason,
             subject_type=SUBJECT,
             subject_id=payload["position_id"],
         )
-
-
-def correction_validate(payload: dict) -> None:
-    if not isinstance(payload, dict) or "position_id" not in payload:
-        raise Invalid("A correction needs position_id and correct.", fields={"position_id": ["Required."]})
-    _clean_correct(payload.get("correct"))
-
-
-def correction_execute(request: ApprovalRequest, *, actor) -> dict:
-    """Executor: close wrong at entry (P&L 0), open right, journal the trail; one transaction."""
-    wrong = locked_position(request.payload["position_id"])
-    if wrong.status != PositionStatus.OPEN:
-        raise Conflict(f"Position {wrong.pk} was closed since the request; nothing was corrected.")
-    facts = clean_facts(request.payload["correct"])
-    related = {"approval": request.pk, "corrects": wrong.pk}
-    wrong = close_recorded(
-        actor=actor,
-        position=wrong,
-        exit_price=wrong.entry_price,
-        kind=LedgerKind.CORRECTION,
-        notes="CORRECTION: Closing incorrect position entry",
-        related={"approval": request.pk},
-    )
-    right = open_recorded(
-        actor=actor,
-        facts=facts,
-        kind=LedgerKind.CORRECTION,
-        related=related,
-        corrects=wrong,
-        notes=f"CORRECTION of position {wrong.pk} (approval #{request.pk})",
-    )
-    entry = journal_entry_add(
-        author=request.requested_by,
-        entry_type="correction",
-        content=_journal_text(request, wrong, right, actor),
-        links=[("position", wrong.pk), ("position", right.pk), ("approval", request.pk)],
-        tags=["correction"],
-        system=True,
-    )
-    result = {
-        "incorrect_position_id": wrong.pk,
-        "correct_position_id": right.pk,
-        "journal_entry_id": entry.pk,
-        "realized_pnl": str(wrong.realized_pnl),
-    }
-    event_record(
-        actor=actor,
-        action="book.correction.executed",
-        subject_type=SUBJECT,
-        subject_id=wrong.pk,
-        payload={**result, "requested_by": actor_name(request.requested_by)},
-    )
-    return result
 
 
 def _journal_text(request, wrong: Position, right: Position, actor) -> str:
@@ -164,20 +112,77 @@ def _describe_facts(facts: dict) -> str:
     return f"{facts['direction']} {facts['size']} {facts['instrument']} @ {facts['entry_price']}{stop}"
 
 
-def correction_describe(payload: dict) -> dict:
-    """The approver's preview: the three steps, their P&L effect, and wrong vs right."""
-    wrong, right = payload.get("wrong", {}), payload.get("correct", {})
-    pid = payload.get("position_id")
-    return {
-        "summary": f"Correct position {pid}: {_describe_facts(wrong)} → {_describe_facts(right)}.",
-        "steps": [
-            f"Close position {pid} at its entry price {wrong.get('entry_price')}: realized P&L 0.00.",
-            "Write a correction journal entry linking both positions and this approval.",
-            f"Open the correct position: {_describe_facts(right)}.",
-        ],
-        "pnl_effect": "0.00",
-        "diff": [
-            {"field": k, "wrong": wrong.get(k), "right": right.get(k), "changed": wrong.get(k) != right.get(k)}
-            for k in FACTS
-        ],
-    }
+class Correction(Approvable):
+    """A compensating correction of an open position (seed 004 scenario 3): four eyes, then one act."""
+
+    name = "book.correction"
+    label = "Compensating correction of a position"
+
+    def validate(self, payload: dict) -> None:
+        if not isinstance(payload, dict) or "position_id" not in payload:
+            raise Invalid("A correction needs position_id and correct.", fields={"position_id": ["Required."]})
+        _clean_correct(payload.get("correct"))
+
+    def execute(self, request: ApprovalRequest, *, actor) -> dict:
+        """Close wrong at entry (P&L 0), open right, journal the trail; one transaction."""
+        wrong = locked_position(request.payload["position_id"])
+        if wrong.status != PositionStatus.OPEN:
+            raise Conflict(f"Position {wrong.pk} was closed since the request; nothing was corrected.")
+        facts = clean_facts(request.payload["correct"])
+        related = {"approval": request.pk, "corrects": wrong.pk}
+        wrong = close_recorded(
+            actor=actor,
+            position=wrong,
+            exit_price=wrong.entry_price,
+            kind=LedgerKind.CORRECTION,
+            notes="CORRECTION: Closing incorrect position entry",
+            related={"approval": request.pk},
+        )
+        right = open_recorded(
+            actor=actor,
+            facts=facts,
+            kind=LedgerKind.CORRECTION,
+            related=related,
+            corrects=wrong,
+            notes=f"CORRECTION of position {wrong.pk} (approval #{request.pk})",
+        )
+        entry = journal_entry_add(
+            author=request.requested_by,
+            entry_type="correction",
+            content=_journal_text(request, wrong, right, actor),
+            links=[("position", wrong.pk), ("position", right.pk), ("approval", request.pk)],
+            tags=["correction"],
+            system=True,
+        )
+        result = {
+            "incorrect_position_id": wrong.pk,
+            "correct_position_id": right.pk,
+            "journal_entry_id": entry.pk,
+            "realized_pnl": str(wrong.realized_pnl),
+        }
+        event_record(
+            actor=actor,
+            action=BookAction.CORRECTION_EXECUTED,
+            subject_type=SUBJECT,
+            subject_id=wrong.pk,
+            payload={**result, "requested_by": actor_name(request.requested_by)},
+        )
+        return result
+
+    def describe(self, payload: dict) -> dict:
+        """The approver's preview: the three steps, their P&L effect, and wrong vs right."""
+        wrong, right = payload.get("wrong", {}), payload.get("correct", {})
+        pid = payload.get("position_id")
+        return {
+            "summary": f"Correct position {pid}: {_describe_facts(wrong)} → {_describe_facts(right)}.",
+            "steps": [
+                f"Close position {pid} at its entry price {wrong.get('entry_price')}: realized P&L 0.00.",
+                "Write a correction journal entry linking both positions and this approval.",
+                f"Open the correct position: {_describe_facts(right)}.",
+            ],
+            "pnl_effect": "0.00",
+            "diff": [
+                {"field": k, "wrong": wrong.get(k), "right": right.get(k), "changed": wrong.get(k) != right.get(k)}
+                for k in FACTS
+            ],
+        }

@@ -8,19 +8,19 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from approvals.registry import Approvable
 from approvals.services import approval_request_create
 from audit.services import actor_name, event_record
 from core.errors import Invalid
 from journal.services import journal_entry_add
 
 from .. import values
+from ..actions import BookAction
 from ..ledger import ledger_append_many
 from ..models import CENT, LedgerKind, MtmRun, Position, Price
 from ..selectors import latest_price
 from ..state import state_apply_mark
 from .prices import price_rows_record
-
-PRICE_OVERRIDE = "book.price_override"
 
 
 def mtm_run(*, actor, manual_prices: dict | None = None, reason: str = "", source: str = ""):
@@ -61,7 +61,7 @@ def price_override_propose(*, actor, manual_prices: dict, reason: str, source: s
     }
     return approval_request_create(
         actor=actor,
-        action=PRICE_OVERRIDE,
+        action=PriceOverride.name,
         payload=payload,
         reason=reason,
         subject_type="book.mtm",
@@ -120,7 +120,7 @@ def _mark(*, actor, overrides: dict[str, Price], approval_id: int | None) -> Mtm
     unpriced = sorted({p.instrument.symbol for p in positions} - set(prices))
     event_record(
         actor=actor,
-        action="book.mtm.ran",
+        action=BookAction.MTM_RAN,
         subject_type="book.mtm_run",
         subject_id=run.pk,
         payload={
@@ -133,61 +133,65 @@ def _mark(*, actor, overrides: dict[str, Price], approval_id: int | None) -> Mtm
     return run
 
 
-def price_override_execute(request, *, actor) -> dict:
-    """Executor of an approved override: the price, the run, and the `mtm` journal entry, at once."""
-    payload = request.payload
-    prices = clean_manual_prices(payload["manual_prices"])
-    source = f"manual override: {payload.get('source', '')}".strip()[:100]
-    rows = price_rows_record(
-        actor=actor,
-        prices=[
-            {"instrument": values.instrument(symbol), "price": price, "source": source, "as_of": None}
+class PriceOverride(Approvable):
+    """A manual mark-to-market price override (seed 004 scenario 4): the price, a run and the journal entry at once."""
+
+    name = "book.price_override"
+    label = "Manual mark-to-market price override"
+
+    def validate(self, payload: dict) -> None:
+        clean_manual_prices(payload.get("manual_prices"))
+
+    def execute(self, request, *, actor) -> dict:
+        """Executor of an approved override: the price, the run, and the `mtm` journal entry, at once."""
+        payload = request.payload
+        prices = clean_manual_prices(payload["manual_prices"])
+        source = f"manual override: {payload.get('source', '')}".strip()[:100]
+        rows = price_rows_record(
+            actor=actor,
+            prices=[
+                {"instrument": values.instrument(symbol), "price": price, "source": source, "as_of": None}
+                for symbol, price in prices.items()
+            ],
+            recorded_by=actor_name(request.requested_by),
+            approval_id=request.pk,
+        )
+        overrides = {row.instrument.symbol: row for row in rows}
+        run = _mark(actor=actor, overrides=overrides, approval_id=request.pk)
+        lines = [
+            f"MTM corrected for {symbol}. Previous price: {payload['previous'].get(symbol) or 'none'}. "
+            f"Correct price: {price}. Source: {payload.get('source', '')}."
             for symbol, price in prices.items()
-        ],
-        recorded_by=actor_name(request.requested_by),
-        approval_id=request.pk,
-    )
-    overrides = {row.instrument.symbol: row for row in rows}
-    run = _mark(actor=actor, overrides=overrides, approval_id=request.pk)
-    lines = [
-        f"MTM corrected for {symbol}. Previous price: {payload['previous'].get(symbol) or 'none'}. "
-        f"Correct price: {price}. Source: {payload.get('source', '')}."
-        for symbol, price in prices.items()
-    ]
-    entry = journal_entry_add(
-        author=request.requested_by,
-        entry_type="mtm",
-        content="\n".join(
-            [
-                *lines,
-                f"Reason: {request.reason}",
-                f"Approved by {actor_name(actor)} (approval #{request.pk}), MTM run #{run.pk}.",
-            ]
-        ),
-        links=[("approval", request.pk)],
-        tags=["mtm", "price-override"],
-        system=True,
-    )
-    return {"mtm_run_id": run.pk, "journal_entry_id": entry.pk, "positions_marked": run.positions_marked}
+        ]
+        entry = journal_entry_add(
+            author=request.requested_by,
+            entry_type="mtm",
+            content="\n".join(
+                [
+                    *lines,
+                    f"Reason: {request.reason}",
+                    f"Approved by {actor_name(actor)} (approval #{request.pk}), MTM run #{run.pk}.",
+                ]
+            ),
+            links=[("approval", request.pk)],
+            tags=["mtm", "price-override"],
+            system=True,
+        )
+        return {"mtm_run_id": run.pk, "journal_entry_id": entry.pk, "positions_marked": run.positions_marked}
 
-
-def price_override_validate(payload: dict) -> None:
-    clean_manual_prices(payload.get("manual_prices"))
-
-
-def price_override_describe(payload: dict) -> dict:
-    prices = payload.get("manual_prices", {})
-    diff = [
-        {"field": f"{s} price", "wrong": payload.get("previous", {}).get(s) or "—", "right": p}
-        for s, p in prices.items()
-    ]
-    affected = Position.objects.open().filter(instrument__symbol__in=list(prices)).count()
-    return {
-        "summary": f"Override the mark of {', '.join(prices)} (source: {payload.get('source', '')}).",
-        "steps": [
-            "Record the manual price (the previous price is kept).",
-            f"Mark-to-market every open position ({affected} on these instruments) and keep the run.",
-            "Write a journal entry of type mtm with previous price, new price and source.",
-        ],
-        "diff": diff,
-    }
+    def describe(self, payload: dict) -> dict:
+        prices = payload.get("manual_prices", {})
+        diff = [
+            {"field": f"{s} price", "wrong": payload.get("previous", {}).get(s) or "—", "right": p}
+            for s, p in prices.items()
+        ]
+        affected = Position.objects.open().filter(instrument__symbol__in=list(prices)).count()
+        return {
+            "summary": f"Override the mark of {', '.join(prices)} (source: {payload.get('source', '')}).",
+            "steps": [
+                "Record the manual price (the previous price is kept).",
+                f"Mark-to-market every open position ({affected} on these instruments) and keep the run.",
+                "Write a journal entry of type mtm with previous price, new price and source.",
+            ],
+            "diff": diff,
+        }

@@ -9,6 +9,7 @@ from audit.services import actor_name, event_record
 from core.errors import Conflict, Invalid, NotFound
 
 from .. import guards, values
+from ..actions import BookAction
 from ..ledger import ledger_append
 from ..models import Instrument, LedgerKind, Position, PositionStatus
 from ..state import state_apply_close, state_apply_open
@@ -45,7 +46,7 @@ def instrument_create(
         )
         event_record(
             actor=actor,
-            action="book.instrument.created",
+            action=BookAction.INSTRUMENT_CREATED,
             subject_type="book.instrument",
             subject_id=instrument.pk,
             payload={"symbol": symbol, "point_value": point_value, "margin_per_lot": margin, "currency": currency},
@@ -65,7 +66,7 @@ def clean_facts(facts: dict) -> dict:
 
 
 def position_open(*, actor, instrument, direction, size, entry_price, stop_price=None, notes: str = "") -> Position:
-    """Open a position after every registered guard (e.g. ops' trading halt) agreed."""
+    """Open a position after every guard of BOOK_OPEN_GUARDS (e.g. ops' trading halt) agreed."""
     facts = clean_facts(
         {
             "instrument": instrument,
@@ -75,7 +76,7 @@ def position_open(*, actor, instrument, direction, size, entry_price, stop_price
             "stop_price": stop_price,
         }
     )
-    for guard in guards.OPEN_GUARDS:
+    for guard in guards.open_guards():
         guard()
     with transaction.atomic():
         return open_recorded(actor=actor, facts=facts, notes=notes)
@@ -93,7 +94,7 @@ def open_recorded(
     state_apply_open(position)
     event_record(
         actor=actor,
-        action="book.position.opened",
+        action=BookAction.POSITION_OPENED,
         subject_type="book.position",
         subject_id=position.pk,
         payload={**_facts_payload(position), "corrects": corrects.pk if corrects else None, **(related or {})},
@@ -148,7 +149,7 @@ def close_recorded(
     state_apply_close(position)
     event_record(
         actor=actor,
-        action="book.position.closed",
+        action=BookAction.POSITION_CLOSED,
         subject_type="book.position",
         subject_id=position.pk,
         payload={"exit_price": exit_price, "realized_pnl": position.realized_pnl, "notes": notes, **(related or {})},

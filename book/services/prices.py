@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvals.models import ApprovalRequest
+from approvals.registry import Approvable
 from approvals.services import approval_request_create
 from audit.services import actor_name, event_record
 from core.errors import Invalid
@@ -16,10 +17,10 @@ from core.roles import is_price_feed
 from journal.services import journal_entry_add
 
 from .. import values
+from ..actions import BookAction
 from ..models import Position, Price
 from ..selectors import latest_price
 
-MANUAL_PRICE = "book.manual_price"
 MAX_PRICES = 1000
 
 
@@ -74,7 +75,7 @@ def price_rows_record(*, actor, prices: list[dict], recorded_by: str, approval_i
     )
     event_record(
         actor=actor,
-        action="book.prices.recorded",
+        action=BookAction.PRICES_RECORDED,
         subject_type="book.price",
         payload={
             "count": len(rows),
@@ -109,7 +110,7 @@ def manual_price_propose(*, actor, prices: list[dict], reason: str) -> ApprovalR
     }
     return approval_request_create(
         actor=actor,
-        action=MANUAL_PRICE,
+        action=ManualPrice.name,
         payload=payload,
         reason=reason,
         subject_type="book.price",
@@ -121,58 +122,62 @@ def _price_text(price: Price | None) -> str | None:
     return str(price.price) if price else None
 
 
-def manual_price_execute(request, *, actor) -> dict:
-    """Executor of an approved manual price: the prices, their audit event and the `mtm` journal entry."""
-    prices = clean_prices(request.payload["prices"])
-    # The price it replaces now, which a feed may have moved since the request.
-    previous = {p["instrument"].symbol: _price_text(latest_price(p["instrument"].symbol)) for p in prices}
-    rows = price_rows_record(
-        actor=actor, prices=prices, recorded_by=actor_name(request.requested_by), approval_id=request.pk
-    )
-    lines = [
-        f"Manual price for {p.instrument.symbol}: {p.price} (previous: {previous.get(p.instrument.symbol) or 'none'}). "
-        f"Source: {p.source}."
-        for p in rows
-    ]
-    entry = journal_entry_add(
-        author=request.requested_by,
-        entry_type="mtm",
-        content="\n".join(
-            [
-                *lines,
-                f"Reason: {request.reason}",
-                f"Approved by {actor_name(actor)} (approval #{request.pk}); used by the next mark-to-market run.",
-            ]
-        ),
-        links=[("approval", request.pk)],
-        tags=["mtm", "manual-price"],
-        system=True,
-    )
-    return {"price_ids": [p.pk for p in rows], "journal_entry_id": entry.pk}
+class ManualPrice(Approvable):
+    """A price typed by a person: recorded, with its journal entry, only once a second person approves."""
 
+    name = "book.manual_price"
+    label = "Manual market price (typed by a person)"
 
-def manual_price_validate(payload: dict) -> None:
-    clean_prices(payload.get("prices"))
+    def validate(self, payload: dict) -> None:
+        clean_prices(payload.get("prices"))
 
+    def execute(self, request, *, actor) -> dict:
+        """Executor of an approved manual price: the prices, their audit event and the `mtm` journal entry."""
+        prices = clean_prices(request.payload["prices"])
+        # The price it replaces now, which a feed may have moved since the request.
+        previous = {p["instrument"].symbol: _price_text(latest_price(p["instrument"].symbol)) for p in prices}
+        rows = price_rows_record(
+            actor=actor, prices=prices, recorded_by=actor_name(request.requested_by), approval_id=request.pk
+        )
+        lines = [
+            f"Manual price for {p.instrument.symbol}: {p.price} "
+            f"(previous: {previous.get(p.instrument.symbol) or 'none'}). Source: {p.source}."
+            for p in rows
+        ]
+        entry = journal_entry_add(
+            author=request.requested_by,
+            entry_type="mtm",
+            content="\n".join(
+                [
+                    *lines,
+                    f"Reason: {request.reason}",
+                    f"Approved by {actor_name(actor)} (approval #{request.pk}); used by the next mark-to-market run.",
+                ]
+            ),
+            links=[("approval", request.pk)],
+            tags=["mtm", "manual-price"],
+            system=True,
+        )
+        return {"price_ids": [p.pk for p in rows], "journal_entry_id": entry.pk}
 
-def manual_price_describe(payload: dict) -> dict:
-    prices = payload.get("prices", [])
-    symbols = sorted({p["instrument"] for p in prices})
-    diff = [
-        {
-            "field": f"{p['instrument']} price",
-            "wrong": payload.get("previous", {}).get(p["instrument"]) or "—",
-            "right": f"{p['price']} ({p['source']})",
+    def describe(self, payload: dict) -> dict:
+        prices = payload.get("prices", [])
+        symbols = sorted({p["instrument"] for p in prices})
+        diff = [
+            {
+                "field": f"{p['instrument']} price",
+                "wrong": payload.get("previous", {}).get(p["instrument"]) or "—",
+                "right": f"{p['price']} ({p['source']})",
+            }
+            for p in prices
+        ]
+        affected = Position.objects.open().filter(instrument__symbol__in=symbols).count()
+        return {
+            "summary": f"Record a manual price for {', '.join(symbols)} (typed by a person, not from a price feed).",
+            "steps": [
+                "Record the manual price (the previous price is kept).",
+                f"The next mark-to-market run uses it for {affected} open position(s) on these instruments.",
+                "Write a journal entry of type mtm with previous price, new price, source and reason.",
+            ],
+            "diff": diff,
         }
-        for p in prices
-    ]
-    affected = Position.objects.open().filter(instrument__symbol__in=symbols).count()
-    return {
-        "summary": f"Record a manual price for {', '.join(symbols)} (typed by a person, not from a price feed).",
-        "steps": [
-            "Record the manual price (the previous price is kept).",
-            f"The next mark-to-market run uses it for {affected} open position(s) on these instruments.",
-            "Write a journal entry of type mtm with previous price, new price, source and reason.",
-        ],
-        "diff": diff,
-    }

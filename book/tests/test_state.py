@@ -2,6 +2,7 @@
 
 from book import selectors, services
 from book.models import PortfolioState
+from core.errors import Conflict
 
 from .conftest import D
 
@@ -42,14 +43,13 @@ def test_the_recovery_snapshot(api, open_position):
     assert api["nobody"].get("/api/v1/pms/book/state").status_code == 403
 
 
-def test_an_ops_guard_refuses_an_open(api, gold, monkeypatch):
-    from book import guards
-    from core.errors import Conflict
+def halted():
+    """A guard in the place of ops' (book runs whatever BOOK_OPEN_GUARDS names)."""
+    raise Conflict("Trading is halted.")
 
-    def halted():
-        raise Conflict("Trading is halted.")
 
-    monkeypatch.setattr(guards, "OPEN_GUARDS", [halted])
+def test_an_ops_guard_refuses_an_open(api, gold, settings):
+    settings.BOOK_OPEN_GUARDS = ["book.tests.test_state.halted"]
     response = api["pam"].post(
         "/api/v1/pms/book/positions/open",
         {"instrument": "GOLD_MINI", "direction": "LONG", "size": 1, "entry_price": 1},

@@ -1,12 +1,13 @@
-"""The write path of ops: keyword-only services, each one atomic and audited."""
+"""The write path of ops: keyword-only services, each one atomic and audited, and its approvable action."""
 
 from .config import alert_rule_save, heartbeat_save
 from .heartbeats import heartbeat_ping
 from .probes import probe_result_record, probe_results_prune
 from .reports import health_report_create
-from .trading import trading_halt, trading_resume_execute, trading_resume_request, trading_resume_validate
+from .trading import TradingResume, trading_halt, trading_resume_request
 
 __all__ = [
+    "TradingResume",
     "alert_rule_save",
     "health_report_create",
     "heartbeat_ping",
@@ -14,7 +15,5 @@ __all__ = [
     "probe_result_record",
     "probe_results_prune",
     "trading_halt",
-    "trading_resume_execute",
     "trading_resume_request",
-    "trading_resume_validate",
 ]

@@ -11,6 +11,7 @@ from django.db import transaction
 from audit.services import event_record
 from core.errors import Invalid
 
+from ..actions import OpsAction
 from ..models import AlertRule, ProbeResult, ProbeState
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ def _raise_alert(state: ProbeState, rule: AlertRule, result: ProbeResult) -> Non
     state.incident_id = incident.pk
     event_record(
         actor=ACTOR,
-        action="ops.alert.incident_declared",
+        action=OpsAction.ALERT_INCIDENT_DECLARED,
         subject_type="ops.probe",
         subject_id=result.probe,
         payload={"incident_id": incident.pk, "severity": rule.severity, "result_id": result.pk},

@@ -5,6 +5,7 @@ from django.forms.models import model_to_dict
 
 from audit.services import event_record
 
+from ..actions import OpsAction
 from ..models import AlertRule, Heartbeat
 
 RULE_FIELDS = (
@@ -27,7 +28,7 @@ def alert_rule_save(*, actor, rule: AlertRule) -> AlertRule:
         rule.save()
         event_record(
             actor=actor,
-            action="ops.alert_rule.saved",
+            action=OpsAction.ALERT_RULE_SAVED,
             subject_type="ops.alert_rule",
             subject_id=rule.pk,
             payload={"created": created, **model_to_dict(rule, fields=RULE_FIELDS)},
@@ -41,7 +42,7 @@ def heartbeat_save(*, actor, heartbeat: Heartbeat) -> Heartbeat:
         heartbeat.save()
         event_record(
             actor=actor,
-            action="ops.heartbeat.saved",
+            action=OpsAction.HEARTBEAT_SAVED,
             subject_type="ops.heartbeat",
             subject_id=heartbeat.name,
             payload={"created": created, **model_to_dict(heartbeat, fields=HEARTBEAT_FIELDS)},

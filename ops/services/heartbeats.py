@@ -10,6 +10,7 @@ from django.utils import timezone
 from audit.services import event_record
 from core.errors import Invalid, NotFound
 
+from ..actions import OpsAction
 from ..models import Heartbeat, LeadershipChange
 
 
@@ -45,7 +46,7 @@ def _leader_change(actor, beat: Heartbeat, new_leader: str) -> None:
     change = LeadershipChange.objects.create(heartbeat=beat, previous_leader=beat.leader, new_leader=new_leader)
     event_record(
         actor=actor,
-        action="ops.heartbeat.leader_changed",
+        action=OpsAction.HEARTBEAT_LEADER_CHANGED,
         subject_type="ops.heartbeat",
         subject_id=beat.name,
         payload={"previous": beat.leader, "new": new_leader, "change_id": change.pk},

@@ -8,6 +8,7 @@ from django.utils import timezone
 from audit.services import event_record
 
 from .. import cache as ops_cache
+from ..actions import OpsAction
 from ..checks import Outcome
 from ..models import AlertRule, Level, ProbeResult, ProbeState, Status
 from . import alerting
@@ -93,7 +94,7 @@ def probe_results_prune(*, actor, days: int | None = None) -> int:
         deleted, _ = ProbeResult.objects.filter(created_at__lt=cutoff).delete()
         event_record(
             actor=actor,
-            action="ops.probe_results.pruned",
+            action=OpsAction.PROBE_RESULTS_PRUNED,
             subject_type="ops.probe_result",
             payload={"deleted": deleted, "older_than": cutoff.isoformat(), "days": days},
         )

@@ -6,6 +6,7 @@ from django.utils import timezone
 from audit.services import event_record
 
 from .. import reports
+from ..actions import OpsAction
 from ..models import HealthReport
 
 
@@ -27,7 +28,7 @@ def health_report_create(*, actor, now=None) -> HealthReport:
             )
             event_record(
                 actor=actor,
-                action="ops.health_report.created",
+                action=OpsAction.HEALTH_REPORT_CREATED,
                 subject_type="ops.health_report",
                 subject_id=report.pk,
                 payload={"date": day.isoformat(), "passed": report.passed},

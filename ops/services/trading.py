@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvals.models import ApprovalRequest
+from approvals.registry import Approvable
 from approvals.services import approval_request_create
 from audit import chain
 from audit.services import actor_name, event_record
@@ -17,9 +18,8 @@ from core.errors import Conflict, Invalid
 from journal.services import journal_entry_add
 
 from .. import cache as ops_cache
+from ..actions import OpsAction
 from ..models import TradingChange
-
-RESUME_ACTION = "ops.trading_resume"
 
 
 def _current() -> TradingChange | None:
@@ -52,7 +52,7 @@ def _flip(*, actor, enabled: bool, reason: str, approval_id: int | None = None) 
     verb = "resumed" if enabled else "halted"
     event_record(
         actor=actor,
-        action=f"ops.trading.{verb}",
+        action=OpsAction.TRADING_RESUMED if enabled else OpsAction.TRADING_HALTED,
         subject_type="ops.trading",
         subject_id=change.pk,
         payload={"reason": reason, "approval_id": approval_id, "hash": change.hash},
@@ -81,7 +81,7 @@ def trading_halt(*, actor, reason: str) -> TradingChange:
 
 
 def _pending_resume() -> ApprovalRequest | None:
-    return ApprovalRequest.objects.pending().filter(action=RESUME_ACTION).order_by("-pk").first()
+    return ApprovalRequest.objects.pending().filter(action=TradingResume.name).order_by("-pk").first()
 
 
 def trading_resume_request(*, actor, reason: str) -> ApprovalRequest:
@@ -101,7 +101,7 @@ def trading_resume_request(*, actor, reason: str) -> ApprovalRequest:
             )
         return approval_request_create(
             actor=actor,
-            action=RESUME_ACTION,
+            action=TradingResume.name,
             payload={"halt_seq": current.seq},
             reason=reason,
             subject_type="ops.trading",
@@ -109,24 +109,28 @@ def trading_resume_request(*, actor, reason: str) -> ApprovalRequest:
         )
 
 
-def trading_resume_validate(payload: dict) -> None:
-    if not isinstance(payload, dict) or not isinstance(payload.get("halt_seq"), int):
-        raise Invalid("payload.halt_seq (the halt being lifted) is required.", fields={"halt_seq": ["Required."]})
+class TradingResume(Approvable):
+    """Resuming trading after a halt: a second person approves, and the halt it lifts must still stand."""
 
+    name = "ops.trading_resume"
+    label = "Resume trading"
 
-def trading_resume_execute(request: ApprovalRequest, *, actor) -> dict:
-    """approvals' executor: resume, provided the halt being lifted is still the standing one."""
-    chain.lock_chain(TradingChange, TradingChange.DEFAULT_CHAIN)
-    current = _current()
-    if current is None or current.enabled or current.seq != request.payload.get("halt_seq"):
-        raise Conflict("Trading state changed since the request; the halt it lifts is no longer standing.")
-    change = _flip(actor=actor, enabled=True, reason=request.reason, approval_id=request.pk)
-    return {"trading_change_id": change.pk, "resumed_at": change.changed_at.isoformat()}
+    def validate(self, payload: dict) -> None:
+        if not isinstance(payload, dict) or not isinstance(payload.get("halt_seq"), int):
+            raise Invalid("payload.halt_seq (the halt being lifted) is required.", fields={"halt_seq": ["Required."]})
 
+    def execute(self, request: ApprovalRequest, *, actor) -> dict:
+        """Resume, provided the halt being lifted is still the standing one."""
+        chain.lock_chain(TradingChange, TradingChange.DEFAULT_CHAIN)
+        current = _current()
+        if current is None or current.enabled or current.seq != request.payload.get("halt_seq"):
+            raise Conflict("Trading state changed since the request; the halt it lifts is no longer standing.")
+        change = _flip(actor=actor, enabled=True, reason=request.reason, approval_id=request.pk)
+        return {"trading_change_id": change.pk, "resumed_at": change.changed_at.isoformat()}
 
-def trading_resume_describe(payload: dict) -> dict:
-    """What the approver sees: the halt this request lifts."""
-    halt = TradingChange.objects.filter(chain=TradingChange.DEFAULT_CHAIN, seq=payload.get("halt_seq")).first()
-    if halt is None:
-        return {"halt": None}
-    return {"halt": {"since": halt.changed_at.isoformat(), "by": halt.actor, "reason": halt.reason}}
+    def describe(self, payload: dict) -> dict:
+        """What the approver sees: the halt this request lifts."""
+        halt = TradingChange.objects.filter(chain=TradingChange.DEFAULT_CHAIN, seq=payload.get("halt_seq")).first()
+        if halt is None:
+            return {"halt": None}
+        return {"halt": {"since": halt.changed_at.isoformat(), "by": halt.actor, "reason": halt.reason}}

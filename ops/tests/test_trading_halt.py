@@ -6,7 +6,7 @@ from django.core.cache import cache
 from approvals.models import ApprovalRequest
 from approvals.services import approval_approve
 from audit.models import Event
-from book.guards import OPEN_GUARDS
+from book.guards import open_guards
 from core.errors import Conflict
 from journal.models import JournalEntry
 from ops import cache as ops_cache
@@ -134,7 +134,7 @@ def test_resuming_without_a_reason_is_400(halt, api):
 
 
 def test_the_book_guard_refuses_opens_while_halted(halt, api):
-    assert guards.refuse_when_halted in OPEN_GUARDS
+    assert guards.refuse_when_halted in open_guards()
     guards.refuse_when_halted()  # enabled: passes
     halt(api)
     with pytest.raises(Conflict, match="Trading is halted"):

@@ -6,6 +6,8 @@ from .tasks import CELERY_BEAT_SCHEDULE
 # Closed equity before any realized P&L, in the book's currency.
 BOOK_STARTING_EQUITY = env.str("BOOK_STARTING_EQUITY", default="10000000")
 BOOK_CURRENCY = env.str("BOOK_CURRENCY", default="INR")
+# Checks before a position opens (book.guards); each raises core.errors.Conflict to refuse.
+BOOK_OPEN_GUARDS = ["ops.guards.refuse_when_halted"]
 
 CELERY_BEAT_SCHEDULE["approvals-expire"] = {
     "task": "approvals.tasks.approvals_expire_task",

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from audit.services import event_record
+from backups.actions import BackupsAction
 from core import maintenance
 
 
@@ -16,8 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args, state, reason, **options):
         if state == "on":
             maintenance.maintenance_on(reason=reason, by="system:command")
-            event_record(actor="system:command", action="backups.maintenance.on", payload={"reason": reason})
+            event_record(actor="system:command", action=BackupsAction.MAINTENANCE_ON, payload={"reason": reason})
         elif state == "off":
             maintenance.maintenance_off()
-            event_record(actor="system:command", action="backups.maintenance.off")
+            event_record(actor="system:command", action=BackupsAction.MAINTENANCE_OFF)
         self.stdout.write(f"maintenance: {maintenance.maintenance_state() or 'off'}")

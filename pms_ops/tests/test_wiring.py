@@ -1,0 +1,56 @@
+"""The apps' declarations, as the product runs them: audit actions, approvable actions, link kinds, grants, guards."""
+
+from django.apps import apps
+
+from approvals import registry as approvals
+from audit import registry as audit
+from backups.restores import DatabaseRestore
+from book.guards import open_guards
+from book.services import Correction, ManualPrice, PriceOverride
+from core import roles
+from journal import links
+from ops.guards import refuse_when_halted
+from ops.services import TradingResume
+
+
+def test_every_apps_audit_actions_are_registered_in_its_own_namespace():
+    for config in apps.get_app_configs():
+        for actions in getattr(config, "audit_actions", ()):
+            assert set(actions.values) <= set(audit.ACTIONS)
+            if config.label != "audit":  # audit also keeps the token namespace, `auth`
+                assert {value.split(".", 1)[0] for value in actions.values} == {config.label}
+
+
+def test_the_approvable_actions_and_the_renamed_restore():
+    registered = {name: type(action) for name, action in approvals.ACTIONS.items() if name != "approvals.test_action"}
+    assert registered == {
+        "book.correction": Correction,
+        "book.price_override": PriceOverride,
+        "book.manual_price": ManualPrice,
+        "ops.trading_resume": TradingResume,
+        "backups.restore": DatabaseRestore,
+    }
+    assert isinstance(approvals.get("ops.restore"), DatabaseRestore)
+
+
+def test_the_journal_links_to_positions_incidents_entries_and_approval_requests():
+    labels = {name: kind.label for name, kind in links.KINDS.items()}
+    assert labels == {
+        "position": "position",
+        "incident": "incident",
+        "entry": "journal entry",
+        "approval": "approval request",
+    }
+
+
+def test_the_role_table_is_every_apps_grants():
+    for config in apps.get_app_configs():
+        for role, perms in getattr(config, "grants", {}).items():
+            assert set(perms) <= roles.ROLE_PERMISSIONS[role], (config.label, role)
+    assert "book.add_price" in roles.ROLE_PERMISSIONS[roles.PM]
+    assert "django_celery_beat.change_periodictask" in roles.ROLE_PERMISSIONS[roles.OPS]
+    assert not roles.ROLE_PERMISSIONS[roles.PRICE_FEED]
+
+
+def test_a_position_opens_only_past_the_trading_halt_guard():
+    assert open_guards() == [refuse_when_halted]

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from core.roles import page_allows
+
 register = template.Library()
 
 EMPTY = "—"
@@ -60,3 +62,15 @@ def number(value, places: int | str | None = None) -> str:
 def minutes(value) -> str:
     """A duration in minutes: 12.5 min."""
     return EMPTY if value is None or value == "" else f"{value:g} min"
+
+
+@register.filter
+def may_open(user, url_name: str) -> bool:
+    """`{% if user|may_open:"book:correction-wizard" %}`: show a link only to whom it will open."""
+    return page_allows(user, url_name, "GET")
+
+
+@register.filter
+def may_post(user, url_name: str) -> bool:
+    """`{% if user|may_post:"ops:trading-halt" %}`: show a form only to whom it will accept."""
+    return page_allows(user, url_name, "POST")

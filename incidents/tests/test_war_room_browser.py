@@ -66,8 +66,11 @@ def test_declare_run_resolve_postmortem_close(seed_library, login, people):
     ivy.fill("#pm-comms", "Updates went out every 5 minutes")
     ivy.click("#pm-save")
     ivy.wait_for_url(f"**/incidents/{incident.pk}/")
+    asked = []
+    ivy.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     ivy.click("#status-closed")
     expect(ivy.locator("#status")).to_have_text("Closed")
+    assert asked == [f"Close incident #{incident.pk}? A closed incident is final."]
 
     entry = JournalEntry.objects.get(entry_type="incident")
     assert f"Incident #{incident.pk} P1: Database unavailable" in entry.content

@@ -6,6 +6,7 @@ places asked for). A missing value is always EMPTY, and a zero never shows a sig
 """
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django import template
@@ -18,6 +19,7 @@ from core.roles import page_allows
 register = template.Library()
 
 EMPTY = "—"
+_NUMERIC = re.compile(r"-?\d+(\.\d+)?")
 
 
 def _decimal(value) -> Decimal:
@@ -56,6 +58,34 @@ def number(value, places: int | str | None = None) -> str:
     if places in (None, ""):
         return f"{_decimal(amount.normalize()):,f}"
     return f"{amount.quantize(Decimal(1).scaleb(-int(places))):,f}"
+
+
+@register.filter
+def pnl(value, currency: str = "") -> SafeString | str:
+    """Money coloured by its sign: a gain green with a plus, a loss red, zero plain."""
+    if value is None or value == "":
+        return EMPTY
+    amount = _decimal(value)
+    sign = "up" if amount > 0 else "down" if amount < 0 else "flat"
+    shown = ("+" if amount > 0 else "") + money(amount, currency)
+    return format_html('<span class="pms-money pms-pnl-{}">{}</span>', sign, shown)
+
+
+@register.filter
+def fact(value) -> str:
+    """A recorded fact as people read it: a number with separators ("70800.000000" → 70,800), else as it is."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, (int, float, Decimal)) or _NUMERIC.fullmatch(str(value)):
+        return number(value)
+    return str(value)
+
+
+@register.filter
+def label(name: str) -> str:
+    """A field's name as a word: entry_price → Entry price, correct_position_id → Correct position."""
+    words = str(name).removesuffix("_id").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
 
 
 @register.filter

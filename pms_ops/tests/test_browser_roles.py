@@ -119,6 +119,8 @@ def test_the_auditor_is_offered_no_decision_and_no_correction(desk, people, logi
     auditor.goto("/admin/")
     assert auditor.locator("a[href='/book/corrections/new/']").count() == 0
     assert "Correct a position" not in auditor.inner_text(".pms-nav")
+    auditor.goto("/book/positions/")
+    assert auditor.locator(f"#correct-{desk['position'].pk}").count() == 0
 
     approver = login(people["alice"])
     approver.goto(f"/approvals/{desk['approval'].pk}/")
@@ -127,3 +129,6 @@ def test_the_auditor_is_offered_no_decision_and_no_correction(desk, people, logi
     pm.goto("/admin/")
     assert pm.locator("#panel-book a[href='/book/corrections/new/']").is_visible()
     assert "Correct a position" in pm.inner_text(".pms-nav")
+    pm.goto("/book/positions/")
+    pm.click(f"#correct-{desk['position'].pk}")  # the row's own "Correct": the wizard, filled in
+    assert "LONG 2 GOLD_MINI @ 71,000" in pm.inner_text("#recorded-facts")

@@ -52,6 +52,7 @@ def incident_list(request):
         "filter_error": error,
         "statuses": Status.choices,
         "severities": SeverityCode.choices,
+        "severity_targets": Severity.objects.all(),
         "chart": charts.response_chart(selectors.response_times()),
         "can_run": has_role(request.user, *RUNNERS),
         "runbooks": Runbook.objects.order_by("slug"),

@@ -15,6 +15,10 @@ def test_declare_run_resolve_postmortem_close(seed_library, login, people):
     ivy = login(people["ivy"])
     ivy.goto("/incidents/")
     ivy.fill("#declare-title", "Database unavailable")
+    ivy.click("#declare-submit")  # no severity chosen: there is no default, the form asks for one
+    assert ivy.evaluate("document.getElementById('declare-severity').validity.valueMissing")
+    assert not Incident.objects.exists()
+    assert "acknowledge within 15 min" in ivy.inner_text("#declare-severity option[value=P1]")
     ivy.select_option("#declare-severity", "P1")
     ivy.select_option("#declare-runbook", "database-unavailable")
     ivy.click("#declare-submit")

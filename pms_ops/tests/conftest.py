@@ -5,7 +5,7 @@ import pytest
 
 @pytest.fixture
 def desk(people, open_position) -> dict:
-    """A position with a correction waiting for four eyes, a declared incident with its runbook, a
+    """A position with a correction waiting for four eyes, another without, a declared incident with its runbook, a
     journal entry and a trading halt: every page has a row, a moment and its actions to show."""
     from book import services as book
     from incidents import services as incidents
@@ -13,6 +13,7 @@ def desk(people, open_position) -> dict:
     from ops.services.trading import trading_halt
 
     position = open_position()
+    other = open_position(size=1, entry_price="70800.5", stop_price=None)
     approval = book.correction_propose(
         actor=people["pam"],
         position_id=position.pk,
@@ -24,4 +25,4 @@ def desk(people, open_position) -> dict:
     )
     entry = journal_entry_add(author=people["pam"], entry_type="decision", content="Held **GOLD_MINI** overnight.")
     trading_halt(actor=people["oscar"], reason="Broker link down")
-    return {"position": position, "approval": approval, "incident": incident, "entry": entry}
+    return {"position": position, "other": other, "approval": approval, "incident": incident, "entry": entry}

@@ -120,7 +120,7 @@ def test_the_auditor_is_offered_no_decision_and_no_correction(desk, people, logi
     assert auditor.locator("a[href='/book/corrections/new/']").count() == 0
     assert "Correct a position" not in auditor.inner_text(".pms-nav")
     auditor.goto("/book/positions/")
-    assert auditor.locator(f"#correct-{desk['position'].pk}").count() == 0
+    assert auditor.locator(f"#correct-{desk['other'].pk}").count() == 0
 
     approver = login(people["alice"])
     approver.goto(f"/approvals/{desk['approval'].pk}/")
@@ -130,5 +130,11 @@ def test_the_auditor_is_offered_no_decision_and_no_correction(desk, people, logi
     assert pm.locator("#panel-book a[href='/book/corrections/new/']").is_visible()
     assert "Correct a position" in pm.inner_text(".pms-nav")
     pm.goto("/book/positions/")
-    pm.click(f"#correct-{desk['position'].pk}")  # the row's own "Correct": the wizard, filled in
-    assert "LONG 2 GOLD_MINI @ 71,000" in pm.inner_text("#recorded-facts")
+    pending = desk["position"]  # under a pending correction: flagged, linked, not offered again
+    assert pm.locator(f"#correct-{pending.pk}").count() == 0
+    pm.click(f"#pending-{pending.pk}")
+    pm.wait_for_url(f"**/approvals/{desk['approval'].pk}/")
+    other = desk["other"]
+    pm.goto("/book/positions/")
+    pm.click(f"#correct-{other.pk}")  # the row's own "Correct": the wizard, filled in
+    assert "LONG 1 GOLD_MINI @ 70,800.5" in pm.inner_text("#recorded-facts")

@@ -98,10 +98,10 @@ def role_page(*roles: str, read: Iterable[str] = ()) -> Callable:
     return decorate
 
 
-def page_allows(user, url_name: str, method: str = "GET", args: Iterable = ()) -> bool:
+def page_allows(user, url_name: str, method: str = "GET") -> bool:
     """Whether `role_page` would let the user in: navigation and buttons show only what will work."""
     try:
-        view = resolve(reverse(url_name, args=tuple(args))).func
+        view = resolve(reverse(url_name)).func
     except NoReverseMatch:
         return False
     page_roles = getattr(view, "page_roles", None)

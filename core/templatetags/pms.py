@@ -97,10 +97,4 @@ def minutes(value) -> str:
 @register.filter
 def may_open(user, url_name: str) -> bool:
     """`{% if user|may_open:"book:correction-wizard" %}`: show a link only to whom it will open."""
-    return page_allows(user, url_name, "GET")
-
-
-@register.filter
-def may_post(user, url_name: str) -> bool:
-    """`{% if user|may_post:"ops:trading-halt" %}`: show a form only to whom it will accept."""
-    return page_allows(user, url_name, "POST")
+    return page_allows(user, url_name)

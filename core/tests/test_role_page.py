@@ -30,7 +30,7 @@ def test_a_page_answers_each_person_as_the_api_does(api, people, name, method):
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("name", PEOPLE)
 def test_links_and_buttons_are_shown_by_the_pages_own_rule(people, name, method):
-    """`page_allows` (navigation, `may_open`/`may_post`) says yes exactly when the page would let the person in."""
+    """`page_allows` (navigation, `may_open`) says yes exactly when the page would let the person in."""
     from core.roles import page_allows
 
     client = Client()

@@ -11,6 +11,11 @@ PG_RUNTIME_URL ?= postgres://pms_ops_app@127.0.0.1:5432/$(PG_DB)
 REDIS_DB ?= 1
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/$(REDIS_DB)
 PYTEST_ARGS ?=
+# `make run` serves the product as its users get it (DEBUG off: the product's own error pages, no
+# debug pages), keeping the embedded default's conveniences: plain HTTP on localhost, static files
+# straight from the source tree (no collectstatic), e-mail printed on the console.
+RUN_ENV := DEBUG=false SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
+	SECURE_HSTS_SECONDS=0 WHITENOISE_USE_FINDERS=true EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 
 .PHONY: run test test-postgres test-sqlite lint bench chromium services clean
 
@@ -25,10 +30,10 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	@touch $@
 
 run: $(VENV)/.runtime
-	DEBUG=true $(PY) manage.py migrate --no-input -v0
-	DEBUG=true $(PY) manage.py demo_data
+	$(RUN_ENV) $(PY) manage.py migrate --no-input -v0
+	$(RUN_ENV) $(PY) manage.py demo_data
 	@echo "PMS Ops: http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
-	PATH="$(abspath $(VENV))/bin:$$PATH" DEBUG=true PMS_PORT=$(PORT) honcho -f Procfile start
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(RUN_ENV) PMS_PORT=$(PORT) honcho -f Procfile start
 
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)

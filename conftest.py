@@ -306,12 +306,13 @@ def browser():
 
 @pytest.fixture
 def login(browser, live_server):
-    """login(user) -> a Playwright page signed in through the admin login form, in its own context."""
+    """login(user) -> a Playwright page signed in through the admin login form, in its own context
+    (`timezone_id`: the browser's own zone, which the pages then show)."""
     contexts = []
 
-    def _login(user, password: str | None = None):
+    def _login(user, password: str | None = None, timezone_id: str = "Europe/London"):
         axes_reset(username=user.username)  # real throttling stays on; an earlier test's failures do not count
-        context = browser.new_context(base_url=live_server.url, timezone_id="Europe/London")
+        context = browser.new_context(base_url=live_server.url, timezone_id=timezone_id)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()

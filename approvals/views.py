@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from core.errors import ServiceError
-from core.roles import ALL_ROLES, role_page
+from core.roles import ALL_ROLES, has_role, role_page
 
 from . import selectors, services
 from .models import Status
@@ -48,7 +48,9 @@ def detail(request, pk: int):
         "label": selectors.label(approval.action),
         "preview": selectors.preview(approval),
         "form": form,
-        "can_decide": approval.status == Status.PENDING and approval.requested_by_id != request.user.pk,
+        "can_decide": approval.status == Status.PENDING
+        and approval.requested_by_id != request.user.pk
+        and has_role(request.user, *approval.approver_roles),
         "can_cancel": approval.status == Status.PENDING and approval.requested_by_id == request.user.pk,
     }
     return render(request, "approvals/detail.html", context, status=400 if form.errors else 200)

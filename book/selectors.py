@@ -5,6 +5,9 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from approvals.models import ApprovalRequest
+from approvals.models import Status as ApprovalStatus
+
 from .models import CENT, LedgerEntry, PortfolioState, Position, PositionStatus, Price, starting_equity
 
 
@@ -116,3 +119,14 @@ def plain(value):
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return value
+
+
+def pending_corrections(position_ids) -> dict[int, int]:
+    """{position id: its pending correction request}: the book flags those rows and offers no second one."""
+    from .services.corrections import SUBJECT, Correction  # here: services import this module
+
+    ids = [str(i) for i in position_ids]
+    pending = ApprovalRequest.objects.filter(
+        action=Correction.name, subject_type=SUBJECT, status=ApprovalStatus.PENDING, subject_id__in=ids
+    )
+    return {int(subject): pk for subject, pk in pending.values_list("subject_id", "pk")}

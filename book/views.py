@@ -30,6 +30,9 @@ def positions_page(request):
         )
         rows = list(qs[:PAGE_ROWS])
         rows = selectors.apply_as_of(rows) if as_of else rows
+    pending = selectors.pending_corrections([p.pk for p in rows])
+    for row in rows:
+        row.pending_correction = pending.get(row.pk)
     context = {
         "title": "Position book",
         "form": form,

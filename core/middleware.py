@@ -1,6 +1,8 @@
 """Request context (an id per request, echoed as X-Request-ID, and the client IP) and the user's timezone."""
 
+import functools
 import zoneinfo
+from urllib.parse import unquote
 
 from django.utils import timezone
 
@@ -25,7 +27,8 @@ class RequestContextMiddleware:
 
 class UserTimezoneMiddleware:
     """Show moments in the browser's own timezone: `static/pms_ops/timezone.js` puts its IANA
-    name in the `pms_tz` cookie; an unknown or missing name falls back to TIME_ZONE."""
+    name in the `pms_tz` cookie (raw; older versions URL-encoded it, so it is decoded);
+    an unknown, malformed or missing name falls back to TIME_ZONE."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -40,10 +43,12 @@ class UserTimezoneMiddleware:
             timezone.deactivate()
 
 
-def _zone(name: str) -> zoneinfo.ZoneInfo | None:
-    if not name or len(name) > 64:
-        return None
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _zone(raw: str) -> zoneinfo.ZoneInfo | None:
+    """Only a name of the IANA database: a directory ("Asia") or a stray file never reaches the loader."""
+    name = unquote(raw)
+    return zoneinfo.ZoneInfo(name) if name in _known_zones() else None

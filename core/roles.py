@@ -11,6 +11,7 @@ from functools import wraps
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.urls import NoReverseMatch, resolve, reverse
 from rest_framework.permissions import BasePermission
 
 PM = "PM"
@@ -97,9 +98,22 @@ def role_page(*roles: str, read: Iterable[str] = ()) -> Callable:
                 raise PermissionDenied(f"This page needs one of the roles: {', '.join((*roles, *read_roles))}.")
             return view(request, *args, **kwargs)
 
+        wrapper.page_roles = (tuple(roles), read_roles)  # read by `page_allows`: links follow the same rule
         return wrapper
 
     return decorate
+
+
+def page_allows(user, url_name: str, method: str = "GET") -> bool:
+    """Whether `role_page` would let the user in: navigation and buttons show only what will work."""
+    try:
+        view = resolve(reverse(url_name)).func
+    except NoReverseMatch:
+        return False
+    page_roles = getattr(view, "page_roles", None)
+    if page_roles is None:  # not a role page (the admin index): any signed-in member of staff
+        return bool(getattr(user, "is_staff", False))
+    return allows(user, method, *page_roles)
 
 
 def role_required(*roles: str, read: Iterable[str] = ()) -> type[BasePermission]:

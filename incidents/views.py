@@ -52,6 +52,7 @@ def incident_list(request):
         "filter_error": error,
         "statuses": Status.choices,
         "severities": SeverityCode.choices,
+        "severity_targets": Severity.objects.all(),
         "chart": charts.response_chart(selectors.response_times()),
         "can_run": has_role(request.user, *RUNNERS),
         "runbooks": Runbook.objects.order_by("slug"),
@@ -109,12 +110,20 @@ def war_room(request, pk: int):
 @role_page(*ALL_ROLES)
 @require_GET
 def timeline_tail(request, pk: int):
-    """htmx polling: everything after the events the page was rendered with (idempotent to re-fetch)."""
+    """htmx polling: everything after the events the page was rendered with (idempotent to re-fetch), and
+    the header, SLA clock and status buttons as they are now, so a page never acts on a stale version."""
     incident = get_object_or_404(Incident, pk=pk)
     after = request.GET.get("after", "0")
     events = selectors.timeline_tail(incident, after=int(after) if after.isdigit() else 0, limit=1000)
     commander = incident.roles.filter(role=RoleName.COMMANDER).select_related("user").first()
-    context = {"timeline": events, "incident": incident, "commander": commander.user if commander else None}
+    context = {
+        "timeline": events,
+        "incident": incident,
+        "commander": commander.user if commander else None,
+        "severity": Severity.objects.get(code=incident.severity),
+        "can_run": has_role(request.user, *RUNNERS),
+        "changed": request.GET.get("version") != str(incident.version),
+    }
     return render(request, "incidents/_tail.html", context)
 
 

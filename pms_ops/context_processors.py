@@ -1,6 +1,8 @@
-"""The workflow-page navigation shown in every page's header."""
+"""The workflow-page navigation shown in every page's header: only the pages the user's role may open."""
 
 from django.urls import NoReverseMatch, reverse
+
+from core.roles import page_allows
 
 # (url name, label); a page appears once its app defines the URL name.
 PAGES = (
@@ -14,11 +16,16 @@ PAGES = (
 
 
 def navigation(request) -> dict:
+    user = getattr(request, "user", None)
     items = []
     for name, label in PAGES:
         try:
             url = reverse(name)
         except NoReverseMatch:
             continue
+        if not page_allows(user, name):
+            continue  # a link the role cannot follow is not shown
         items.append({"url": url, "label": label, "active": request.path.startswith(url)})
-    return {"pms_nav": items}
+    # The admin header shows "Welcome", the password change and Log out when `has_permission` is set;
+    # admin views set it themselves, workflow pages get it here so that their header is the same.
+    return {"pms_nav": items, "has_permission": bool(user and user.is_active and user.is_staff)}

@@ -62,8 +62,11 @@ def test_a_wrong_position_is_corrected_by_two_people_in_the_browser(people, logi
     assert f"corrects #{wrong.pk}" in pm.inner_text(f"#position-{right.pk}")
     entry = JournalEntry.objects.get(entry_type="correction")
     pm.goto(approval_url)
-    assert f"journal_entry_id: {entry.pk}" in pm.inner_text("#result")
-    pm.goto(f"/journal/{entry.pk}/")
+    result = pm.inner_text("#result")  # what the approval created, in words, each a link to its page
+    assert f"Journal entry: {entry.pk}" in result and f"Correct position: {right.pk}" in result
+    assert pm.get_attribute(f"#result a:text-is('{right.pk}')", "href") == f"/book/positions/#position-{right.pk}"
+    pm.click(f"#result a[href='/journal/{entry.pk}/']")
+    pm.wait_for_url(f"**/journal/{entry.pk}/")
     assert f"Correct position opened as {right.pk}" in pm.inner_text("body")
     pm.goto("/journal/?entry_type=correction")
     assert f"Position {wrong.pk} was recorded incorrectly" in pm.inner_text("body")

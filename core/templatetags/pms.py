@@ -6,6 +6,7 @@ places asked for). A missing value is always EMPTY, and a zero never shows a sig
 """
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django import template
@@ -13,9 +14,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from core.roles import page_allows
+
 register = template.Library()
 
 EMPTY = "—"
+_NUMERIC = re.compile(r"-?\d+(\.\d+)?")
 
 
 def _decimal(value) -> Decimal:
@@ -57,6 +61,40 @@ def number(value, places: int | str | None = None) -> str:
 
 
 @register.filter
+def pnl(value, currency: str = "") -> SafeString | str:
+    """Money coloured by its sign: a gain green with a plus, a loss red, zero plain."""
+    if value is None or value == "":
+        return EMPTY
+    amount = _decimal(value)
+    sign = "up" if amount > 0 else "down" if amount < 0 else "flat"
+    shown = ("+" if amount > 0 else "") + money(amount, currency)
+    return format_html('<span class="pms-money pms-pnl-{}">{}</span>', sign, shown)
+
+
+@register.filter
+def fact(value) -> str:
+    """A recorded fact as people read it: a number with separators ("70800.000000" → 70,800), else as it is."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, (int, float, Decimal)) or _NUMERIC.fullmatch(str(value)):
+        return number(value)
+    return str(value)
+
+
+@register.filter
+def label(name: str) -> str:
+    """A field's name as a word: entry_price → Entry price, correct_position_id → Correct position."""
+    words = str(name).removesuffix("_id").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+@register.filter
 def minutes(value) -> str:
     """A duration in minutes: 12.5 min."""
     return EMPTY if value is None or value == "" else f"{value:g} min"
+
+
+@register.filter
+def may_open(user, url_name: str) -> bool:
+    """`{% if user|may_open:"book:correction-wizard" %}`: show a link only to whom it will open."""
+    return page_allows(user, url_name)

@@ -60,3 +60,32 @@ def test_minutes():
 @pytest.mark.parametrize("value", [None, ""])
 def test_nothing_is_one_dash_everywhere(tag, value):
     assert render(f"{{{{ v|{tag} }}}}", v=value) == EMPTY
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("12500.50", '<span class="pms-money pms-pnl-up">+12,500.50 INR</span>'),
+        (Decimal("-300"), '<span class="pms-money pms-pnl-down">-300.00 INR</span>'),
+        ("-0.00", '<span class="pms-money pms-pnl-flat">0.00 INR</span>'),
+        (None, EMPTY),
+    ],
+)
+def test_pnl_is_money_coloured_by_its_sign(value, shown):
+    assert render("{{ v|pnl:'INR' }}", v=value) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("70800.000000", "70,800"), ("-2", "-2"), ("SHORT", "SHORT"), ("1e5", "1e5"), (None, EMPTY), (3, "3")],
+)
+def test_a_fact_shows_numbers_with_separators_and_words_as_they_are(value, shown):
+    assert render("{{ v|fact }}", v=value) == shown
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [("entry_price", "Entry price"), ("correct_position_id", "Correct position"), ("size", "Size")],
+)
+def test_a_field_name_reads_as_words(name, shown):
+    assert render("{{ v|label }}", v=name) == shown

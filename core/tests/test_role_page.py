@@ -25,3 +25,21 @@ def test_a_page_answers_each_person_as_the_api_does(api, people, name, method):
     assert (page.status_code == 403) == (rest.status_code == 403), f"page {page.status_code}, API {rest.status_code}"
     if page.status_code == 200:
         assert page.content.decode() == f"{method.upper()} groups page"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("name", PEOPLE)
+def test_links_and_buttons_are_shown_by_the_pages_own_rule(people, name, method):
+    """`page_allows` (navigation, `may_open`) says yes exactly when the page would let the person in."""
+    from core.roles import page_allows
+
+    client = Client()
+    client.force_login(people[name])
+    answered = getattr(client, method)("/groups/page").status_code
+    assert page_allows(people[name], "group-page", method.upper()) == (answered == 200)
+
+
+def test_an_unknown_page_name_is_never_shown(people):
+    from core.roles import page_allows
+
+    assert page_allows(people["oscar"], "no-such:page") is False

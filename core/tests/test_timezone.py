@@ -30,3 +30,15 @@ def test_an_unknown_or_hostile_zone_falls_back_to_the_default():
     assert _zone_seen(None) == "UTC"
     assert _zone_seen("Mars/Olympus_Mons") == "UTC"
     assert _zone_seen("../../etc/passwd") == "UTC"
+
+
+def test_the_url_encoded_cookie_of_earlier_versions_is_decoded():
+    assert _zone_seen("Asia%2FKolkata") == "Asia/Kolkata"
+    assert _zone_seen("America%2FArgentina%2FBuenos_Aires") == "America/Argentina/Buenos_Aires"
+
+
+def test_only_names_of_the_zone_database_are_taken():
+    assert _zone_seen("Asia") == "UTC"  # a directory of the database, not a zone
+    assert _zone_seen("zone.tab") == "UTC"  # a file of the database, not a zone
+    assert _zone_seen("Asia%2F..%2F..%2Fetc%2Fpasswd") == "UTC"
+    assert _zone_seen("%00") == "UTC"

@@ -1,5 +1,6 @@
 """A tiny API and page over auth groups, for testing the core plumbing (filters, errors, roles) in isolation."""
 
+from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.http import HttpResponse
 from django.urls import path
@@ -34,7 +35,8 @@ def group_page(request):
 
 # Also under /api/, where the input guard answers in the JSON error shape.
 urlpatterns = [
+    path("admin/", admin.site.urls),  # the product's 403 page links home
     path("groups", GroupList.as_view()),
     path("api/groups", GroupList.as_view()),
-    path("groups/page", group_page),
+    path("groups/page", group_page, name="group-page"),
 ]

@@ -15,6 +15,10 @@ def test_declare_run_resolve_postmortem_close(seed_library, login, people):
     ivy = login(people["ivy"])
     ivy.goto("/incidents/")
     ivy.fill("#declare-title", "Database unavailable")
+    ivy.click("#declare-submit")  # no severity chosen: there is no default, the form asks for one
+    assert ivy.evaluate("document.getElementById('declare-severity').validity.valueMissing")
+    assert not Incident.objects.exists()
+    assert "acknowledge within 15 min" in ivy.inner_text("#declare-severity option[value=P1]")
     ivy.select_option("#declare-severity", "P1")
     ivy.select_option("#declare-runbook", "database-unavailable")
     ivy.click("#declare-submit")
@@ -66,8 +70,11 @@ def test_declare_run_resolve_postmortem_close(seed_library, login, people):
     ivy.fill("#pm-comms", "Updates went out every 5 minutes")
     ivy.click("#pm-save")
     ivy.wait_for_url(f"**/incidents/{incident.pk}/")
+    asked = []
+    ivy.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     ivy.click("#status-closed")
     expect(ivy.locator("#status")).to_have_text("Closed")
+    assert asked == [f"Close incident #{incident.pk}? A closed incident is final."]
 
     entry = JournalEntry.objects.get(entry_type="incident")
     assert f"Incident #{incident.pk} P1: Database unavailable" in entry.content
@@ -79,3 +86,29 @@ def test_declare_run_resolve_postmortem_close(seed_library, login, people):
     expect(shown).to_contain_text("Incident")
     expect(shown).to_contain_text("Root Cause")
     expect(shown).to_contain_text(f"incident {incident.pk}")
+
+
+def test_the_war_room_follows_what_someone_else_does(seed_library, login, people):
+    """Ops acknowledges in one browser; the commander's page shows it, its clock and its buttons move on,
+    and the commander's next action is not refused as a stale version."""
+    from incidents import services
+
+    incident = services.incident_declare(actor=people["ivy"], title="Broker link down", severity="P2")
+    ivy = login(people["ivy"])
+    ivy.goto(f"/incidents/{incident.pk}/")
+    expect(ivy.locator("#sla-clock")).to_contain_text("Acknowledge within")
+    expect(ivy.locator("#status-acknowledged")).to_have_text("Acknowledge")
+
+    oscar = login(people["oscar"])
+    oscar.goto(f"/incidents/{incident.pk}/")
+    oscar.click("#status-acknowledged")
+    expect(oscar.locator("#status")).to_have_text("Acknowledged")
+
+    expect(ivy.locator("#status")).to_have_text("Acknowledged")  # the next poll, without a reload
+    expect(ivy.locator("#sla-clock")).to_contain_text("Acknowledged after")
+    expect(ivy.locator("#status-acknowledged")).to_have_count(0)
+    ivy.click("#status-resolved")
+    expect(ivy.locator("#status")).to_have_text("Resolved")
+    expect(ivy.locator(".errornote, .messagelist .error")).to_have_count(0)
+    assert Incident.objects.get(pk=incident.pk).status == "resolved"
+    expect(ivy.locator("#status-acknowledged")).to_have_text("Reopen")

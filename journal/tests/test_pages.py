@@ -129,3 +129,23 @@ def test_who_may_not_write_from_the_page(browser_as, who, status):
 def test_nobody_cannot_read_and_anonymous_is_sent_to_login(client, browser_as):
     assert client.get(TIMELINE).status_code == 302
     assert browser_as("nobody").get(TIMELINE).status_code == 403
+
+
+def test_links_are_links_and_tags_are_chips(browser_as, add, positions):
+    first = add("The first call.")
+    links = [("position", 17), ("entry", first.pk)]
+    entry = add("Closed position 17 at entry price.", links=links, tags=["gold", "eod"])
+    page = browser_as("audrey").get(TIMELINE).content.decode()
+    assert '<a class="journal-link" href="/book/positions/#position-17">position 17</a>' in page
+    assert f'<a class="journal-link" href="/journal/{first.pk}/">entry {first.pk}</a>' in page
+    assert page.count('class="journal-tag pms-badge"') >= 2
+    detail = browser_as("audrey").get(f"/journal/{entry.pk}/").content.decode()
+    assert 'href="/book/positions/#position-17">position #17</a>' in detail
+
+
+def test_a_search_result_shows_words_not_markdown_marks(browser_as, add):
+    add("**Bold** call on `EURUSD` after the close")
+    page = browser_as("audrey").get(TIMELINE, {"q": "call"}).content.decode()
+    snippet = page.split('class="journal-snippet">', 1)[1].split("</div>", 1)[0]
+    assert "**" not in snippet and "`" not in snippet
+    assert "Bold" in snippet and "<mark>" in snippet.lower()

@@ -43,8 +43,14 @@ def test_halting_trading_shows_at_once_and_trading_enabled_says_false(transactio
     page.goto(reverse("ops:dashboard"))
     assert "Trading ENABLED" in page.locator("#trading-state").inner_text()
     page.fill("#halt-reason", "Exchange reports a stuck order book")
+    page.once("dialog", lambda dialog: dialog.dismiss())  # a second thought: nothing happens
+    page.click("#halt-button")
+    assert "Trading ENABLED" in page.locator("#trading-state").inner_text()
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.click("#halt-button")
     page.wait_for_selector("#trading-state.pms-fail")
+    assert asked and "Halt trading for the whole desk now?" in asked[0]
     assert "Trading HALTED" in page.locator("#trading-state").inner_text()
     assert "Exchange reports a stuck order book" in page.locator("#trading-state").inner_text()
     answer = page.request.get("/api/v1/ops/trading-enabled")

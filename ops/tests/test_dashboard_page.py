@@ -69,5 +69,5 @@ def test_todays_health_report_is_shown(browser_client, record):
     services.health_report_create(actor="system:reports")
     html = browser_client("audrey").get(reverse("ops:dashboard")).content.decode()
     assert 'id="health-report"' in html
-    assert "runbook database-troubleshooting" in html
+    assert "Runbook: Database troubleshooting" in html  # the runbook by its title, not its slug
     assert ">FAIL<" in html

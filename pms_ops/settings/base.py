@@ -137,6 +137,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 
 LANGUAGE_CODE = "en-gb"
+# Moments as the `when` tag shows them (with the zone abbreviation), in the admin too.
+FORMAT_MODULE_PATH = "pms_ops.formats"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

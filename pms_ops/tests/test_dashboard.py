@@ -23,7 +23,7 @@ def test_the_home_page_shows_the_book_and_what_waits_for_the_approver(client, pe
     page = _home(client, people["alice"])
     assert "<strong>1</strong> open position" in page
     assert "210,000.00 INR" in page  # margin: 2 lots at 105000
-    assert "1 waiting for you" in page and "book.correction" in page
+    assert "1 waiting for you" in page and "Compensating correction of a position" in page  # not book.correction
     assert "waiting for you" not in _home(client, people["pam"])  # nobody approves their own request
 
 

@@ -27,8 +27,10 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var clock = document.getElementById("sla-clock");
-    if (clock) { tick(clock); setInterval(function () { tick(clock); }, 1000); }
+    // Looked up at each tick: the live tail replaces the clock when the incident moves on.
+    var clock = function () { return document.getElementById("sla-clock"); };
+    if (clock()) { tick(clock()); setInterval(function () { if (clock()) { tick(clock()); } }, 1000); }
+    document.body.addEventListener("htmx:afterSettle", function () { if (clock()) { tick(clock()); } });
     var box = document.getElementById("quick-add-text");
     var form = document.getElementById("quick-add");
     if (box && form) {

@@ -1,7 +1,9 @@
-// Tell the server the browser's timezone, so pages show moments in the user's own time.
+// Tell the server the browser's timezone, so every page shows moments in the user's own time.
+// IANA names ("Asia/Kolkata") are cookie-safe as they are: written raw, read raw by UserTimezoneMiddleware.
 (function () {
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (zone && document.cookie.indexOf("pms_tz=" + encodeURIComponent(zone)) === -1) {
-    document.cookie = "pms_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
+  var current = document.cookie.split("; ").filter(function (c) { return c.indexOf("pms_tz=") === 0; })[0];
+  if (zone && current !== "pms_tz=" + zone) {
+    document.cookie = "pms_tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax";
   }
 })();

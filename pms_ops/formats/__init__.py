@@ -1,0 +1,1 @@
+"""Date formats of the admin and Django's own rendering (FORMAT_MODULE_PATH)."""

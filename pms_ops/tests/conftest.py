@@ -1,0 +1,28 @@
+"""A desk with something on every workflow page, for the product-wide browser walks."""
+
+import pytest
+
+
+@pytest.fixture
+def desk(people, open_position) -> dict:
+    """A position with a correction waiting for four eyes, another without, a declared incident with its runbook, a
+    journal entry and a trading halt: every page has a row, a moment and its actions to show."""
+    from book import services as book
+    from incidents import services as incidents
+    from journal.services import journal_entry_add
+    from ops.services.trading import trading_halt
+
+    position = open_position()
+    other = open_position(size=1, entry_price="70800.5", stop_price=None)
+    approval = book.correction_propose(
+        actor=people["pam"],
+        position_id=position.pk,
+        reason="Broker statement: the trade was a short.",
+        correct={"instrument": "GOLD_MINI", "direction": "SHORT", "size": 2, "entry_price": 71000},
+    )
+    incident = incidents.incident_declare(
+        actor=people["ivy"], title="Database unavailable", severity="P2", runbook="db-unavailable"
+    )
+    entry = journal_entry_add(author=people["pam"], entry_type="decision", content="Held **GOLD_MINI** overnight.")
+    trading_halt(actor=people["oscar"], reason="Broker link down")
+    return {"position": position, "other": other, "approval": approval, "incident": incident, "entry": entry}

@@ -26,6 +26,7 @@ def check(action: str) -> None:
 register(
     {
         "audit.digest.published": "Chain heads published outside the database",
+        "audit.checkpoint.published": "Signed checkpoint of a chain's Merkle tree published",
         "audit.chains.verified": "Hash chains verified",
         "audit.chain.broken": "A hash chain failed verification (first detection)",
         "auth.token.created": "API token created",

@@ -129,3 +129,11 @@ def test_only_ops_publish_on_demand_and_readers_read(api, trail):
 def test_the_management_command_publishes(trail, capsys):
     call_command("publish_checkpoint")
     assert f"{LOG}: tree size 6" in capsys.readouterr().out
+
+
+def test_a_retried_publish_with_its_idempotency_key_publishes_once(api, trail):
+    first = api["oscar"].post("/api/v1/audit/checkpoints", HTTP_IDEMPOTENCY_KEY="publish-1")
+    again = api["oscar"].post("/api/v1/audit/checkpoints", HTTP_IDEMPOTENCY_KEY="publish-1")
+    assert first.status_code == again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert Event.objects.filter(action="audit.checkpoint.published", subject_id=LOG).count() == 1

@@ -137,3 +137,13 @@ def test_a_retried_publish_with_its_idempotency_key_publishes_once(api, trail):
     assert first.status_code == again.status_code == 201 and again["Idempotent-Replayed"] == "true"
     assert again.json() == first.json()
     assert Event.objects.filter(action="audit.checkpoint.published", subject_id=LOG).count() == 1
+
+
+def test_a_proof_reads_a_few_stored_nodes_in_one_query(api, trail, django_assert_max_num_queries):
+    services.checkpoints_publish(actor="system:tests")
+    event = next(e for e in trail if e.chain == "audittest")
+    api["audrey"].get(LATEST, {"chain": LOG})  # the token and the role are looked up once per request
+    with django_assert_max_num_queries(7) as queries:
+        response = api["audrey"].get(INCLUSION, {"chain": LOG, "event": event.pk, "tree_size": 6})
+    assert response.status_code == 200
+    assert sum("audit_merklenode" in q["sql"] for q in queries.captured_queries) == 2  # the size, the nodes

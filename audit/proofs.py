@@ -22,6 +22,8 @@ from . import filters, selectors, services, tree
 from .api import AuditView
 from .models import Event
 
+BIGINT = 2**63 - 1  # the largest id or seq a column holds: larger is a 400, never a database error
+
 
 def b64(digest: bytes) -> str:
     return base64.b64encode(digest).decode("ascii")
@@ -42,13 +44,13 @@ class LatestParams(LogParam):
 
 
 class InclusionParams(LogParam):
-    event = serializers.IntegerField(min_value=1, help_text="The row's id (for audit_event: the event id).")
-    tree_size = serializers.IntegerField(min_value=1, help_text="The size of a checkpoint you hold.")
+    event = serializers.IntegerField(min_value=1, max_value=BIGINT, help_text="The row id (audit_event: the event id).")
+    tree_size = serializers.IntegerField(min_value=1, max_value=BIGINT, help_text="The size of a checkpoint you hold.")
 
 
 class ConsistencyParams(LogParam):
-    first = serializers.IntegerField(min_value=1, help_text="The size of the checkpoint you kept.")
-    second = serializers.IntegerField(min_value=1, help_text="The size of the newer checkpoint.")
+    first = serializers.IntegerField(min_value=1, max_value=BIGINT, help_text="The size of the checkpoint you kept.")
+    second = serializers.IntegerField(min_value=1, max_value=BIGINT, help_text="The size of the newer checkpoint.")
 
     def validate(self, attrs: dict) -> dict:
         if attrs["first"] > attrs["second"]:

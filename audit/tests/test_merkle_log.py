@@ -147,3 +147,10 @@ def test_a_proof_reads_a_few_stored_nodes_in_one_query(api, trail, django_assert
         response = api["audrey"].get(INCLUSION, {"chain": LOG, "event": event.pk, "tree_size": 6})
     assert response.status_code == 200
     assert sum("audit_merklenode" in q["sql"] for q in queries.captured_queries) == 2  # the size, the nodes
+
+
+@pytest.mark.parametrize("params", [{"event": 2**63, "tree_size": 1}, {"event": 1, "tree_size": 10**30}])
+def test_numbers_beyond_a_bigint_are_a_400(api, trail, params):
+    services.checkpoints_publish(actor="system:tests")
+    response = api["audrey"].get(INCLUSION, {"chain": LOG, **params})
+    assert response.status_code == 400 and set(params) & set(response.json()["fields"])

@@ -6,7 +6,7 @@ import base64
 import pytest
 from django.core.management import call_command
 
-from audit import services, tree
+from audit import services, tasks, tree
 from audit.models import Event, MerkleNode
 from audit.signing import signing_key
 from pms_audit import merkle, note
@@ -154,3 +154,10 @@ def test_numbers_beyond_a_bigint_are_a_400(api, trail, params):
     services.checkpoints_publish(actor="system:tests")
     response = api["audrey"].get(INCLUSION, {"chain": LOG, **params})
     assert response.status_code == 400 and set(params) & set(response.json()["fields"])
+
+
+def test_beat_publishes_on_its_schedule(trail, settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["audit-checkpoint-publish"]
+    assert entry == {"task": "audit.checkpoints_publish", "schedule": settings.AUDIT_CHECKPOINT_INTERVAL_SECONDS}
+    assert {"log": LOG, "tree_size": 6} in tasks.checkpoints_publish.apply().get()
+    assert Event.objects.get(action="audit.checkpoint.published", subject_id=LOG).actor == "system:beat"

@@ -121,3 +121,12 @@ def test_a_forked_checkpoint_is_caught_by_consistency(kept, pms_audit, superuser
     services.event_record(actor=people["pam"], action="audittest.thing.created", subject_id="13")
     services.checkpoints_publish(actor="system:tests")  # signed with the real key: a fork, not a forgery
     fails(pms_audit("consistency"), "checkpoint 7 does not extend the kept checkpoint 6")
+
+
+def test_no_checkpoint_yet_or_no_state_cannot_be_checked(transactional_db, pms_audit, live_server, people):
+    fails_to_run = pms_audit("prove", "1")
+    assert fails_to_run.returncode == 2 and "no state in" in fails_to_run.stderr
+    token, _ = Token.objects.get_or_create(user=people["audrey"])
+    key = public_key_text(signing_key().public_key())
+    result = pms_audit("checkpoint", "--url", live_server.url, "--token", token.key, "--public-key", key)
+    assert result.returncode == 2 and "published no checkpoint yet" in result.stderr

@@ -170,6 +170,8 @@ def cmd_consistency(args, state: State) -> list[str]:
 def refresh(server: Server, key, state: State, chain: str | None, *, require_kept: bool) -> list[str]:
     """Fetch the latest checkpoints; each must be signed and extend the kept one; then keep it."""
     fetched, lines = latest(server, chain), []
+    if not fetched:
+        raise CannotCheck("the server has published no checkpoint yet (Ops: manage.py publish_checkpoint)")
     for log in state.logs() if require_kept else []:
         if log not in fetched and (chain is None or chain == log):
             raise Failed(f"{log}: the server no longer publishes a checkpoint of this chain")

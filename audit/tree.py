@@ -7,7 +7,7 @@ The algorithms are `pms_audit.merkle`'s, the module the `pms-audit` client verif
 """
 
 from django.db import connections, router, transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 
 from pms_audit import merkle
 
@@ -36,7 +36,9 @@ def resolve(name: str) -> tuple[type[ChainedModel], str]:
 
 def size(table: str, chain: str, nodes=MerkleNode) -> int:
     """Leaves stored so far: the tree's size."""
-    top = nodes.objects.filter(table=table, chain=chain, level=0).aggregate(top=Max("index"))["top"]
+    # ORDER BY … DESC LIMIT 1 walks the index backwards from its end; MAX() may be planned as a scan of every leaf.
+    leaves = nodes.objects.filter(table=table, chain=chain, level=0).order_by("-index")
+    top = leaves.values_list("index", flat=True).first()
     return 0 if top is None else top + 1
 
 

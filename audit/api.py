@@ -1,7 +1,7 @@
 """REST API of audit (mounted under /api/v1/): read-only, for Auditor, Ops and superusers.
 
-There are no write handlers: any method but GET/HEAD/OPTIONS is a 405 for a reader and a
-403 for everyone else (permission is checked before the method).
+The one write is Ops' POST of checkpoints (`proofs.py`); elsewhere any method but
+GET/HEAD/OPTIONS is a 405 for a reader and a 403 for everyone else (permission comes first).
 """
 
 import base64
@@ -136,3 +136,9 @@ urlpatterns = [
     path("audit/events/<int:pk>", EventDetail.as_view(), name="audit-event"),
     path("audit/verify", Verify.as_view(), name="audit-verify"),
 ]
+
+
+# The Merkle log's routes build on AuditView above, hence imported last.
+from .proofs import urlpatterns as proof_urls  # noqa: E402
+
+urlpatterns += proof_urls

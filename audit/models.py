@@ -184,3 +184,27 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table} [{self.chain}] verified up to seq {self.seq}"
+
+
+class MerkleNode(AppendOnlyModel):
+    """One perfect subtree hash of a chain's Merkle tree (RFC 9162; `audit/tree.py`): immutable once
+    complete, so stored once. Level 0 is the leaf hash of the row at seq index + 1.
+
+    Derived from the chain's row hashes (the client recomputes them), hence not chained itself.
+    """
+
+    DERIVED_FROM_CHAINS = True
+
+    table = models.CharField(max_length=100)
+    chain = models.CharField(max_length=100)
+    level = models.PositiveSmallIntegerField()
+    index = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["table", "chain", "level", "index"], name="audit_merklenode_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table} [{self.chain}] level {self.level} #{self.index}"

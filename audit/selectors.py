@@ -4,7 +4,10 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
+from .actions import AuditAction
 from .models import Checkpoint, Event
+
+CHECKPOINT_SUBJECT = "merkle_log"
 
 EXPORT_FIELDS = (
     "id",
@@ -65,3 +68,18 @@ def chain_status(heads: list[dict]) -> list[dict]:
         status = "unverified" if point is None else ("ok" if point.ok else "broken")
         result.append({**head, "checkpoint": point, "status": status})
     return result
+
+
+def checkpoints_of(log: str) -> QuerySet[Event]:
+    """The checkpoint events of one log (`audit.tree.log_name`), newest first, by the subject index."""
+    return Event.objects.filter(
+        chain="audit", action=AuditAction.CHECKPOINT_PUBLISHED, subject_type=CHECKPOINT_SUBJECT, subject_id=log
+    ).order_by("-id")
+
+
+def checkpoint_latest(log: str) -> Event | None:
+    return checkpoints_of(log).first()
+
+
+def checkpoint_at(log: str, tree_size: int) -> Event | None:
+    return checkpoints_of(log).filter(payload__tree_size=tree_size).first()

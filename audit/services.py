@@ -5,8 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import context
+from pms_audit import note
 
-from . import chain, digest, registry
+from . import chain, digest, registry, selectors, signing, tree
 from .actions import AuditAction
 from .canonical import normalize
 from .chain import ChainReport
@@ -123,4 +124,46 @@ def digest_publish(*, actor) -> dict:
         digest.append_line(path, published)
     if settings.DIGEST_WEBHOOK_URL:
         transaction.on_commit(lambda: digest.post_webhook(settings.DIGEST_WEBHOOK_URL, published))
+    return published
+
+
+def _checkpoint_note(log: str, tree_size: int, root: bytes) -> str:
+    body = note.Checkpoint(origin=f"{settings.AUDIT_CHECKPOINT_ORIGIN}/{log}", size=tree_size, root=root).body()
+    return note.sign(body, settings.AUDIT_CHECKPOINT_KEY_NAME, signing.signing_key())
+
+
+def checkpoint_publish(*, actor, model, chain_name: str, force: bool = False) -> Event | None:
+    """Extend one chain's Merkle tree and sign a C2SP checkpoint of it, recorded as an audit event.
+
+    Nothing is published for an empty tree, nor (unless `force`) for one that did not grow."""
+    log = tree.log_name(model, chain_name)
+    with transaction.atomic():
+        tree_size = tree.tree_extend(model, chain_name)
+        last = selectors.checkpoint_latest(log)
+        if not tree_size or (last and last.payload["tree_size"] == tree_size and not force):
+            return None
+        root = tree.root(model._meta.db_table, chain_name, tree_size)
+        return event_record(
+            actor=actor,
+            action=AuditAction.CHECKPOINT_PUBLISHED,
+            subject_type=selectors.CHECKPOINT_SUBJECT,
+            subject_id=log,
+            payload={
+                "log": log,
+                "tree_size": tree_size,
+                "root_hash": root.hex(),
+                "key_id": signing.key_id(signing.signing_key().public_key()),
+                "note": _checkpoint_note(log, tree_size, root),
+            },
+        )
+
+
+def checkpoints_publish(*, actor) -> list[dict]:
+    """A checkpoint of every chain whose tree grew since its last one; returns {"log", "tree_size"} of each."""
+    published = []
+    for model in chain.chained_models():
+        for name in chain.chains_of(model):
+            event = checkpoint_publish(actor=actor, model=model, chain_name=name)
+            if event is not None:
+                published.append({"log": event.subject_id, "tree_size": event.payload["tree_size"]})
     return published

@@ -1,6 +1,8 @@
 """Every append-only table is hash-chained, so a superuser's rewrite of any row of any of them is
 caught by verify_chains, which names the table and the row."""
 
+import importlib
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
@@ -8,9 +10,13 @@ from django.db import models
 from django.db.migrations.state import ProjectState
 
 from approvals.services import approval_approve
-from audit.chain import chained_models, verify_all
+from audit import tree
+from audit.chain import chained_models, chains_of, verify_all
 from audit.models import ChainedModel
 from audit.operations import ChainExistingRows
+from audit.selectors import checkpoint_latest
+from audit.services import checkpoints_publish
+from audit.signing import signing_key
 from audit.triggers import InstallAppendOnlyTriggers, append_only_models
 from book import services as book_services
 from book.models import Price
@@ -19,12 +25,15 @@ from incidents.services import incident_declare
 from journal.services import journal_entry_add
 from ops.models import Heartbeat
 from ops.services import heartbeats, trading
+from pms_audit import merkle, note
 
 CHAINED = sorted(model._meta.db_table for model in chained_models())
 
 
 def test_every_append_only_table_has_a_chain():
-    unchained = [m._meta.label for m in append_only_models() if not issubclass(m, ChainedModel)]
+    derived = [m for m in append_only_models() if getattr(m, "DERIVED_FROM_CHAINS", False)]
+    unchained = [m._meta.label for m in append_only_models() if not issubclass(m, ChainedModel) and m not in derived]
+    assert [m._meta.label for m in derived] == ["audit.MerkleNode"]
     assert unchained == []
 
 
@@ -100,3 +109,34 @@ def test_the_migration_links_existing_rows_as_append_would(people, gold):
     assert list(Price.objects.order_by("pk").values_list("pk", "chain", "seq", "prev_hash", "hash")) == linked
     assert [s for _, _, s, _, _ in linked] == [1, 2, 3]
     assert all(report.ok for report in verify_all())
+
+
+def _leaves(model, chain: str) -> list[bytes]:
+    hashes = model.objects.filter(chain=chain).order_by("seq").values_list("hash", flat=True)
+    return [merkle.leaf_hash(bytes.fromhex(h)) for h in hashes]
+
+
+def test_every_chain_gets_a_signed_checkpoint_of_its_merkle_tree(history):
+    published = {item["log"]: item["tree_size"] for item in checkpoints_publish(actor="system:tests")}
+    public = signing_key().public_key()
+    for model in chained_models():
+        for chain in chains_of(model):
+            log = tree.log_name(model, chain)
+            if log == "audit_event/audit":
+                continue  # grows with the checkpoints themselves
+            leaves = _leaves(model, chain)
+            checkpoint = note.open_checkpoint(checkpoint_latest(log).payload["note"], public)
+            assert published[log] == checkpoint.size == len(leaves)
+            assert checkpoint.root == merkle.root_of(leaves)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_backfills_the_trees_of_existing_rows(history):
+    migration = importlib.import_module("audit.migrations.0005_merklenode")
+    with connected_as_owner() as connection, connection.schema_editor() as editor:
+        migration.backfill(apps, editor)
+    for model in chained_models():
+        for chain in chains_of(model):
+            leaves = _leaves(model, chain)
+            assert tree.size(model._meta.db_table, chain) == len(leaves)
+            assert tree.root(model._meta.db_table, chain, len(leaves)) == merkle.root_of(leaves)

@@ -22,3 +22,14 @@ CELERY_BEAT_SCHEDULE["audit-digest-publish"] = {
     "task": "audit.digest_publish",
     "schedule": AUDIT_DIGEST_INTERVAL_SECONDS,
 }
+
+# Signed checkpoints of each chain's Merkle tree (docs/hash-chain.md, "Merkle trees and checkpoints"):
+# the origin line is "<AUDIT_CHECKPOINT_ORIGIN>/<table>/<chain>"; the key name is that of the signature line.
+AUDIT_CHECKPOINT_ORIGIN = env("AUDIT_CHECKPOINT_ORIGIN", default="pms-ops")
+AUDIT_CHECKPOINT_KEY_NAME = env("AUDIT_CHECKPOINT_KEY_NAME", default="pms-ops")
+AUDIT_CHECKPOINT_INTERVAL_SECONDS = env.int("AUDIT_CHECKPOINT_INTERVAL_SECONDS", default=3600)
+
+CELERY_BEAT_SCHEDULE["audit-checkpoint-publish"] = {
+    "task": "audit.checkpoints_publish",
+    "schedule": AUDIT_CHECKPOINT_INTERVAL_SECONDS,
+}

@@ -1,0 +1,1 @@
+"""pms-audit: check PMS Ops audit chains without trusting the server."""

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from audit.models import Event
 from incidents import tasks
-from incidents.escalation import incident_escalate
 from incidents.models import EscalationLevel, Incident, OnCallShift
 from incidents.services import incident_declare, incident_event_add, incident_role_assign, incident_status_change
+from incidents.services.escalation import incident_escalate
 
 
 @pytest.fixture

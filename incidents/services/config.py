@@ -9,7 +9,7 @@ from django.forms.models import model_to_dict
 from audit.services import event_record
 from core.errors import Invalid
 
-from .models import OnCallShift
+from ..models import OnCallShift
 
 
 def _jsonable(values: dict) -> dict:

@@ -6,9 +6,9 @@ from django.utils import timezone
 from audit.services import actor_name, event_record
 from core.errors import Conflict
 
-from . import validation
-from .locks import lock
-from .models import Incident, PostMortem, Status
+from .. import validation
+from ..locks import lock
+from ..models import Incident, PostMortem, Status
 
 FIELDS = ("root_cause_analysis", "prevention_measures", "communication_review", "action_items")
 

@@ -5,8 +5,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from . import cache as ops_cache
+from .catalog import PROBES
 from .models import Heartbeat, ProbeResult, ProbeState, TradingChange
-from .probes import PROBES
 
 
 def trading_state() -> dict:

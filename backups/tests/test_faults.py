@@ -60,10 +60,10 @@ def test_a_missing_dump_fails_verification(audited_rows):
 
 @pytest.fixture
 def tiny_disk(settings, tmp_path):
-    """A real 1 MB tmpfs as BACKUP_DIR: writes past it fail with ENOSPC."""
+    """A real 4 MB tmpfs as BACKUP_DIR (room for one backup of the test database): writes past it fail with ENOSPC."""
     mount = tmp_path / "tiny"
     mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], check=True)
     settings.BACKUP_DIR = mount
     yield mount
     subprocess.run(["umount", "-l", str(mount)], check=False)

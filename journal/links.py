@@ -42,11 +42,3 @@ def entry_exists(object_id: str) -> bool:
     from .models import JournalEntry
 
     return str(object_id).isdigit() and JournalEntry.objects.filter(pk=int(object_id)).exists()
-
-
-def entry_search(text: str, limit: int) -> list[tuple[str, str]]:
-    from .selectors import entry_list
-
-    if text.lstrip("#").isdigit() and entry_exists(text.lstrip("#")):
-        return [(text.lstrip("#"), f"#{text.lstrip('#')}")]
-    return [(str(e.pk), f"#{e.pk} {e.content[:60]}") for e in entry_list(q=text)[:limit]]

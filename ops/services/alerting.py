@@ -10,9 +10,12 @@ from django.db import transaction
 
 from audit.services import event_record
 from core.errors import Invalid
+from incidents.models import Incident
+from incidents.services import incident_declare, incident_event_add
 
 from ..catalog import PROBES
 from ..models import AlertRule, ProbeResult, ProbeState
+from ..selectors import trading_state
 
 log = logging.getLogger(__name__)
 ACTOR = "system:probes"
@@ -41,8 +44,6 @@ def _evidence(result: ProbeResult) -> dict:
 
 
 def _open_incident_for(name: str):
-    from incidents.models import Incident
-
     return Incident.objects.open().filter(detected_by=f"probe:{name}").order_by("-pk").first()
 
 
@@ -56,8 +57,6 @@ def on_critical(state: ProbeState, rule: AlertRule, result: ProbeResult) -> None
 
 
 def _raise_alert(state: ProbeState, rule: AlertRule, result: ProbeResult) -> None:
-    from incidents.services import incident_event_add
-
     incident = _open_incident_for(result.probe)
     if incident is not None:
         if state.incident_id != incident.pk:
@@ -89,8 +88,6 @@ def _raise_alert(state: ProbeState, rule: AlertRule, result: ProbeResult) -> Non
 
 
 def _impact(name: str) -> dict:
-    from ..selectors import trading_state
-
     probe = PROBES.get(name)
     return {
         "trading_halted": not trading_state()["trading_enabled"],
@@ -101,8 +98,6 @@ def _impact(name: str) -> dict:
 
 
 def _declare(rule: AlertRule, result: ProbeResult):
-    from incidents.services import incident_declare
-
     arguments = {
         "actor": ACTOR,
         "title": f"Probe {result.probe} failing: {result.message}"[:200],
@@ -121,9 +116,6 @@ def _declare(rule: AlertRule, result: ProbeResult):
 
 
 def on_recovery(state: ProbeState, result: ProbeResult) -> None:
-    from incidents.models import Incident
-    from incidents.services import incident_event_add
-
     incident = Incident.objects.open().filter(pk=state.incident_id).first()
     state.incident_id = None
     if incident is None:

@@ -13,7 +13,7 @@ from audit.models import ChainedModel
 from audit.operations import ChainExistingRows
 from audit.triggers import InstallAppendOnlyTriggers, append_only_models
 from book.models import Price
-from book.services import marks
+from book.services import marks, prices
 from core.dbroles import connected_as_owner
 from incidents.services import incident_declare
 from journal.services import journal_entry_add
@@ -32,8 +32,8 @@ def test_every_append_only_table_has_a_chain():
 def history(people, open_position):
     """At least one row in every chained table, written through the services."""
     open_position()
-    marks.prices_record(
-        actor=people["oscar"],
+    prices.prices_record(
+        actor=people["feed"],
         prices=[{"instrument": "GOLD_MINI", "price": "71450", "source": "feed", "as_of": "2026-12-01T09:00:00Z"}],
     )
     marks.mtm_run(actor=people["pam"])
@@ -88,8 +88,8 @@ def test_a_superuser_rewrite_of_any_row_is_caught_and_named(history, superuser_s
 def test_the_migration_links_existing_rows_as_append_would(people, gold):
     """ChainExistingRows (run by the migrations that chained a table) gives the same links."""
     for price in ("71450", "71500", "71380.5"):
-        marks.prices_record(
-            actor=people["oscar"],
+        prices.prices_record(
+            actor=people["feed"],
             prices=[{"instrument": "GOLD_MINI", "price": price, "source": "feed", "as_of": "2026-12-01T09:00:00Z"}],
         )
     linked = list(Price.objects.order_by("pk").values_list("pk", "chain", "seq", "prev_hash", "hash"))

@@ -133,6 +133,7 @@ def _append_only_flush():
     from core.dbroles import connected_as_owner
 
     original = TransactionTestCase._fixture_teardown
+    original_reset = TransactionTestCase._reset_sequences
 
     def teardown(self):
         with contextlib.ExitStack() as stack:
@@ -141,9 +142,16 @@ def _append_only_flush():
             original(self)
         _reseed()
 
+    def reset_sequences(db_name):
+        """`reset_sequences=True` moves sequences (setval), which only their owner may do."""
+        with connected_as_owner(db_name):
+            original_reset(db_name)
+
     TransactionTestCase._fixture_teardown = teardown
+    TransactionTestCase._reset_sequences = staticmethod(reset_sequences)
     yield
     TransactionTestCase._fixture_teardown = original
+    TransactionTestCase._reset_sequences = staticmethod(original_reset)
 
 
 class Superuser:

@@ -18,6 +18,8 @@ from rest_framework.test import APIClient
 
 from book import services as book_services
 from core import roles
+from incidents import seed as incidents_seed
+from ops import seed as ops_seed
 
 PEOPLE = {
     # username: role (None: no role at all)
@@ -40,21 +42,17 @@ hypothesis_settings.register_profile("long", max_examples=400, stateful_step_cou
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-# Rows that data migrations load (severities, escalation path, runbooks, alert rules). A
-# transactional test's flush empties them, so the harness loads them again after each flush.
-SEED_LOADERS = (
-    ("incidents.migrations.0002_library", "load"),
-    ("ops.migrations.0002_default_alert_rules", "create"),
-)
+# The loaders of the rows data migrations load (severities, escalation path, runbooks, alert
+# rules; the role groups come back by post_migrate). A transactional test's flush empties them,
+# so the harness loads them again after each flush, with the migrations' own loaders.
+SEED_LOADERS = (incidents_seed.load, ops_seed.load)
 
 
 def _reseed() -> None:
-    import importlib
-
     from django.apps import apps
 
-    for module, function in SEED_LOADERS:
-        getattr(importlib.import_module(module), function)(apps, None)
+    for load in SEED_LOADERS:
+        load(apps)
 
 
 # --- Database roles: the test database is the owner's; the tests connect as the runtime role ---
@@ -135,6 +133,7 @@ def _append_only_flush():
     from core.dbroles import connected_as_owner
 
     original = TransactionTestCase._fixture_teardown
+    original_reset = TransactionTestCase._reset_sequences
 
     def teardown(self):
         with contextlib.ExitStack() as stack:
@@ -143,9 +142,16 @@ def _append_only_flush():
             original(self)
         _reseed()
 
+    def reset_sequences(db_name):
+        """`reset_sequences=True` moves sequences (setval), which only their owner may do."""
+        with connected_as_owner(db_name):
+            original_reset(db_name)
+
     TransactionTestCase._fixture_teardown = teardown
+    TransactionTestCase._reset_sequences = staticmethod(reset_sequences)
     yield
     TransactionTestCase._fixture_teardown = original
+    TransactionTestCase._reset_sequences = staticmethod(original_reset)
 
 
 class Superuser:

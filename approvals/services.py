@@ -12,7 +12,7 @@ from django.utils import timezone
 from audit import chain
 from audit.services import event_record
 from core.errors import Conflict, Forbidden, Invalid, NotFound
-from core.roles import has_role
+from core.roles import ALL_ROLES, has_role
 
 from . import notifications, registry
 from .actions import ApprovalsAction
@@ -194,8 +194,6 @@ def approval_policy_set(
     *, actor, action: str, required_approvals: int, approver_roles: list[str], expiry_hours: int
 ) -> ApprovalPolicy:
     """Create or change an action's policy (admin); requests already open keep the policy they were made under."""
-    from core.roles import ALL_ROLES
-
     unknown = sorted(set(approver_roles) - set(ALL_ROLES))
     if unknown or not approver_roles:
         raise Invalid(

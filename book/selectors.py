@@ -1,4 +1,4 @@
-"""Reads of the book: prices, the portfolio state (CONTRACTS.md), positions now and as of a moment."""
+"""Reads of the book: prices, the portfolio state (read by ops' probes), positions now and as of a moment."""
 
 import datetime as dt
 from decimal import Decimal
@@ -23,7 +23,8 @@ def _stored_state() -> PortfolioState:
 
 
 def portfolio_state() -> dict:
-    """CONTRACTS.md: open_positions, closed_equity, total_risk_amount, margin_used, risk_pct."""
+    """The keys ops and the dashboard read (docs/book.md, "Integration"): open_positions, closed_equity,
+    total_risk_amount, margin_used, risk_pct."""
     state = _stored_state()
     return {
         "open_positions": state.open_positions,

@@ -6,6 +6,8 @@ Installed by migration 0002 and re-installed after every migrate (SQLite drops t
 when it rebuilds a table).
 """
 
+from django.db import connections
+
 TABLE = "book_position"
 FACTS = ("instrument_id", "direction", "size", "entry_price", "opened_at", "opened_by", "corrects_id")
 CLOSED_FIELDS = ("status", "exit_price", "closed_at", "realized_pnl")
@@ -65,6 +67,4 @@ def install(connection) -> None:
 
 def install_after_migrate(sender=None, using="default", **kwargs) -> None:
     """post_migrate: keep the triggers even after SQLite rebuilt the table."""
-    from django.db import connections
-
     install(connections[using])

@@ -1,5 +1,6 @@
 """Workflow pages of the book: the position book and the correction wizard (thin: services do the work)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,8 +48,6 @@ def positions_page(request):
 
 
 def _currency(rows) -> str:
-    from django.conf import settings
-
     currencies = {p.instrument.currency for p in rows}
     return currencies.pop() if len(currencies) == 1 else settings.BOOK_CURRENCY
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found, server_error
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -153,8 +154,6 @@ def handler404(request, exception=None):
     """JSON for API paths, Django's page for the browser."""
     if _wants_json(request):
         return JsonResponse(error_body("not_found", "No such resource."), status=404)
-    from django.views.defaults import page_not_found
-
     return page_not_found(request, exception)
 
 
@@ -164,6 +163,4 @@ def handler500(request):
             error_body("server_error", "Internal error; it has been logged."),
             status=500,
         )
-    from django.views.defaults import server_error
-
     return server_error(request)

@@ -5,7 +5,6 @@ from django.contrib import admin
 
 from core.admin import AppendOnlyAdmin, ReadOnlyAdmin, ReadOnlyInline, RoleAdmin
 
-from . import config, runbooks
 from .models import (
     EscalationLevel,
     Incident,
@@ -15,6 +14,7 @@ from .models import (
     Severity,
     TimelineEvent,
 )
+from .services import config, runbooks
 
 
 class ConfigAdmin(RoleAdmin):

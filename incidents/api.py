@@ -18,7 +18,7 @@ from core.csv import CSVRenderer
 from core.idempotency import idempotent
 from core.roles import ALL_ROLES, INCIDENT_COMMANDER, OPS, WRITERS, has_role, role_required
 
-from . import postmortems, runbooks, selectors, services
+from . import selectors, services
 from .models import Incident, Kind, PostMortem, Runbook, RunbookVersion, SeverityCode, Status, TimelineEvent
 from .records import postmortem_markdown
 from .renderers import MarkdownRenderer
@@ -36,6 +36,7 @@ from .serializers import (
     TimelineCreateSerializer,
     TimelineEventSerializer,
 )
+from .services import postmortems, runbooks
 
 RUN = role_required(INCIDENT_COMMANDER, OPS, read=ALL_ROLES)
 NOTE = role_required(*WRITERS, read=ALL_ROLES)

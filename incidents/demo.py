@@ -7,8 +7,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from . import config, postmortems, runbooks, services
+from . import services
 from .models import EscalationLevel, Incident, OnCallShift
+from .services import config, postmortems, runbooks
 
 
 def load(users: dict) -> None:

@@ -2,8 +2,8 @@
 
 from celery import shared_task
 
-from . import escalation
 from .models import Incident, SeverityCode
+from .services import escalation
 
 
 @shared_task(name="incidents.escalate_unacknowledged")

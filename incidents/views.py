@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_POST
 from core.errors import ServiceError
 from core.roles import ALL_ROLES, INCIDENT_COMMANDER, OPS, WRITERS, has_role, role_page
 
-from . import charts, postmortems, runbooks, selectors, services
+from . import charts, selectors, services
 from .models import Incident, PostMortem, RoleName, Runbook, Severity, SeverityCode, Status
 from .records import postmortem_markdown
+from .services import postmortems, runbooks
 
 PAGE = 50
 TIMELINE_PAGE = 200

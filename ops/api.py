@@ -17,8 +17,8 @@ from core.idempotency import idempotent
 from . import cache as ops_cache
 from . import selectors, services
 from .authentication import CachedTokenAuthentication
+from .catalog import PROBES
 from .models import HealthReport, Heartbeat, LeadershipChange, ProbeResult, ProbeState, Status, TradingChange
-from .probes import PROBES
 from .serializers import (
     HealthReportSerializer,
     HeartbeatPingSerializer,

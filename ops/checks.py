@@ -14,6 +14,12 @@ from celery import current_app
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django_redis import get_redis_connection
+
+from audit.services import chains_verify_incremental
+from backups.selectors import newest_verified_backup
+from book.selectors import corrupt_positions
+from book.selectors import risk_validation as stored_vs_calculated
 
 from .models import Heartbeat, Status
 
@@ -45,7 +51,6 @@ def redis_client():
     """The cache's Redis client, or None on the embedded default (local-memory cache)."""
     if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
         return None
-    from django_redis import get_redis_connection
 
     return get_redis_connection("default")
 
@@ -102,8 +107,6 @@ def disk() -> Outcome:
 
 
 def backup_freshness() -> Outcome:
-    from backups.selectors import newest_verified_backup
-
     backup = newest_verified_backup()
     limit_hours = settings.OPS_BACKUP_MAX_AGE_HOURS
     if backup is None:
@@ -117,8 +120,6 @@ def backup_freshness() -> Outcome:
 
 def chains() -> Outcome:
     """Incremental hash-chain verification: only rows after each chain's checkpoint."""
-    from audit.services import chains_verify_incremental
-
     reports = chains_verify_incremental(actor="system:probes")
     broken = [r.broken for r in reports if not r.ok]
     if broken:
@@ -133,8 +134,6 @@ def chains() -> Outcome:
 
 def data_integrity() -> Outcome:
     """Seed 000 DATA_CORRUPT: positions with no entry price or a null / non-positive size."""
-    from book.selectors import corrupt_positions
-
     corrupt = corrupt_positions()
     if corrupt:
         first = corrupt[0]
@@ -148,8 +147,6 @@ def data_integrity() -> Outcome:
 
 def risk_validation() -> Outcome:
     """Seed 000 VALIDATION_FAILED: stored portfolio risk against risk recomputed from positions."""
-    from book.selectors import risk_validation as stored_vs_calculated
-
     stored, calculated = stored_vs_calculated()
     diff = abs(Decimal(calculated) - Decimal(stored))
     details = {"stored": str(stored), "calculated": str(calculated), "diff": str(diff)}

@@ -12,9 +12,9 @@ from django.utils import timezone
 from core import roles
 
 from . import selectors
+from .catalog import PROBES
 from .charts import sparkline
 from .models import HealthReport
-from .probes import PROBES
 
 log = logging.getLogger(__name__)
 UNAVAILABLE = object()

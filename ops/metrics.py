@@ -15,6 +15,13 @@ from django.utils import timezone
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 
+from approvals.models import ApprovalRequest
+from backups.selectors import newest_verified_backup
+from incidents.models import Incident
+
+from .models import Heartbeat, ProbeState
+from .selectors import trading_enabled
+
 log = logging.getLogger(__name__)
 
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -57,8 +64,6 @@ class MetricsMiddleware:
 
 
 def _probe_families():
-    from .models import ProbeState
-
     status = GaugeMetricFamily("ops_probe_status", "Probe status: 0 ok, 1 warn, 2 fail.", labels=["probe"])
     latency = GaugeMetricFamily("ops_probe_latency_ms", "Latency of the newest probe run.", labels=["probe"])
     last_run = GaugeMetricFamily("ops_probe_last_run_timestamp_seconds", "When the probe last ran.", labels=["probe"])
@@ -70,16 +75,12 @@ def _probe_families():
 
 
 def _backup_families():
-    from backups.selectors import newest_verified_backup
-
     backup = newest_verified_backup()
     age = (timezone.now() - backup.finished_at).total_seconds() if backup else float("inf")
     return [GaugeMetricFamily("ops_backup_age_seconds", "Age of the newest verified backup.", value=age)]
 
 
 def _incident_families():
-    from incidents.models import Incident
-
     family = GaugeMetricFamily("ops_incidents_open", "Open incidents by severity.", labels=["severity"])
     counts = dict.fromkeys(("P1", "P2", "P3", "P4"), 0)
     for severity in Incident.objects.open().values_list("severity", flat=True):
@@ -90,8 +91,6 @@ def _incident_families():
 
 
 def _approval_families():
-    from approvals.models import ApprovalRequest
-
     counts = Tally(ApprovalRequest.objects.pending().values_list("action", flat=True))
     total = GaugeMetricFamily("ops_approvals_pending", "Approval requests waiting.", value=sum(counts.values()))
     by_action = GaugeMetricFamily(
@@ -103,9 +102,6 @@ def _approval_families():
 
 
 def _trading_and_heartbeat_families():
-    from .models import Heartbeat
-    from .selectors import trading_enabled
-
     trading = GaugeMetricFamily("ops_trading_enabled", "1 while trading is enabled, 0 while halted.")
     trading.add_metric([], 1 if trading_enabled()["trading_enabled"] else 0)
     age = GaugeMetricFamily("ops_heartbeat_age_seconds", "Seconds since each heartbeat's last ping.", labels=["name"])

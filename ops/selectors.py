@@ -4,9 +4,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from approvals.models import ApprovalRequest
+from backups.selectors import recent_backups
+from incidents.models import Incident
+
 from . import cache as ops_cache
+from .catalog import PROBES
 from .models import Heartbeat, ProbeResult, ProbeState, TradingChange
-from .probes import PROBES
 
 
 def trading_state() -> dict:
@@ -73,18 +77,12 @@ def heartbeats():
 
 
 def open_incidents():
-    from incidents.models import Incident
-
     return Incident.objects.open().order_by("severity", "-pk")
 
 
 def pending_approvals(limit: int = 20):
-    from approvals.models import ApprovalRequest
-
     return ApprovalRequest.objects.pending().select_related("requested_by").order_by("-pk")[:limit]
 
 
 def newest_backups(limit: int = 5) -> list:
-    from backups.selectors import recent_backups
-
     return list(recent_backups(limit=limit))

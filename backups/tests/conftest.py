@@ -1,9 +1,6 @@
 """Fixtures of the backups tests: a private BACKUP_DIR and maintenance flag, some audited rows."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 
 from audit.services import event_record
 
@@ -26,13 +23,3 @@ def audited_rows():
             event_record(actor="system:tests", action="auth.token.created", payload={"n": index})
 
     return make
-
-
-@pytest.fixture
-def runbook_library():
-    """The runbook library comes from incidents' data migration; a transactional test's flush
-    empties it, so load it again (with the same function) when it is missing."""
-    from incidents.models import Runbook
-
-    if not Runbook.objects.filter(slug="general-restore").exists():
-        importlib.import_module("incidents.migrations.0002_library").load(apps, None)

@@ -14,7 +14,7 @@ from backups import services
 from backups.models import Backup, BackupStatus, Restore, RestoreStatus
 from core import maintenance
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("runbook_library")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 STEPS = [
     "incident",

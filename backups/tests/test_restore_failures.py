@@ -11,7 +11,7 @@ from backups.models import Backup, BackupStatus, Restore, RestoreStatus
 from core import maintenance
 from incidents.models import Incident
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("runbook_library")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def make_backup() -> Backup:

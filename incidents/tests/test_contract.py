@@ -1,4 +1,4 @@
-"""The contract other apps code against (CONTRACTS.md, incidents)."""
+"""The contract other apps code against (docs/incidents.md, "For other apps")."""
 
 import pytest
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from audit.models import Event
 from incidents import tasks
-from incidents.escalation import incident_escalate
 from incidents.models import EscalationLevel, Incident, OnCallShift
 from incidents.services import incident_declare, incident_event_add, incident_role_assign, incident_status_change
+from incidents.services.escalation import incident_escalate
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def test_p1_commander_is_reminded_of_the_update_cadence(people, django_capture_o
 
 @pytest.mark.postgres
 @pytest.mark.worker
-def test_a_real_worker_escalates(seed_library, celery_worker_process, people, rota):
+def test_a_real_worker_escalates(celery_worker_process, people, rota):
     """The beat task's message runs in a real `celery worker` on Redis and the test database."""
     incident = incident_declare(actor=people["ivy"], title="All services down", severity="P1")
     age(incident, 20)

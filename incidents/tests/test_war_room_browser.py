@@ -11,7 +11,7 @@ from journal.models import JournalEntry
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_declare_run_resolve_postmortem_close(seed_library, login, people):
+def test_declare_run_resolve_postmortem_close(login, people):
     ivy = login(people["ivy"])
     ivy.goto("/incidents/")
     ivy.fill("#declare-title", "Database unavailable")

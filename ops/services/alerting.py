@@ -10,32 +10,24 @@ from django.db import transaction
 
 from audit.services import event_record
 from core.errors import Invalid
+from incidents.models import Incident
+from incidents.services import incident_declare, incident_event_add
 
 from ..actions import OpsAction
+from ..catalog import PROBES
 from ..models import AlertRule, ProbeResult, ProbeState
+from ..selectors import trading_state
 
 log = logging.getLogger(__name__)
 ACTOR = "system:probes"
-
-# Seed 000's thresholds, and the runbook each probe's incident follows (CONTRACTS.md slugs).
-DEFAULT_RULES: dict[str, tuple[str, str]] = {
-    "database": ("P1", "db-unavailable"),
-    "redis": ("P2", "redis-unavailable"),
-    "celery": ("P2", "trading-not-processing"),
-    "disk": ("P2", "database-troubleshooting"),
-    "backup_freshness": ("P3", "general-restore"),
-    "chains": ("P1", "data-corrupt"),
-    "data_integrity": ("P1", "data-corrupt"),
-    "risk_validation": ("P1", "validation-failed"),
-    "heartbeats": ("P2", "pipeline-failure"),
-}
 
 
 def rule_for(name: str) -> AlertRule:
     """The stored rule, or the seed-000 default for the probe (unsaved) when none is stored."""
     rule = AlertRule.objects.filter(probe=name).first()
     if rule is None:
-        severity, runbook = DEFAULT_RULES.get(name, ("P3", ""))
+        probe = PROBES.get(name)  # None for a name no longer catalogued (a stale beat entry)
+        severity, runbook = (probe.severity, probe.runbook) if probe else ("P3", "")
         rule = AlertRule(probe=name, severity=severity, runbook=runbook)
     return rule
 
@@ -53,8 +45,6 @@ def _evidence(result: ProbeResult) -> dict:
 
 
 def _open_incident_for(name: str):
-    from incidents.models import Incident
-
     return Incident.objects.open().filter(detected_by=f"probe:{name}").order_by("-pk").first()
 
 
@@ -68,8 +58,6 @@ def on_critical(state: ProbeState, rule: AlertRule, result: ProbeResult) -> None
 
 
 def _raise_alert(state: ProbeState, rule: AlertRule, result: ProbeResult) -> None:
-    from incidents.services import incident_event_add
-
     incident = _open_incident_for(result.probe)
     if incident is not None:
         if state.incident_id != incident.pk:
@@ -100,24 +88,17 @@ def _raise_alert(state: ProbeState, rule: AlertRule, result: ProbeResult) -> Non
     )
 
 
-DATA_PROBES = {"chains", "data_integrity", "risk_validation"}
-POSITION_PROBES = {"data_integrity", "risk_validation"}
-
-
-def _impact(probe: str) -> dict:
-    from ..selectors import trading_state
-
+def _impact(name: str) -> dict:
+    probe = PROBES.get(name)
     return {
         "trading_halted": not trading_state()["trading_enabled"],
-        "data_affected": probe in DATA_PROBES,
-        "positions_affected": probe in POSITION_PROBES,
-        "details": f"Detected by the {probe} probe.",
+        "data_affected": bool(probe and probe.data),
+        "positions_affected": bool(probe and probe.positions),
+        "details": f"Detected by the {name} probe.",
     }
 
 
 def _declare(rule: AlertRule, result: ProbeResult):
-    from incidents.services import incident_declare
-
     arguments = {
         "actor": ACTOR,
         "title": f"Probe {result.probe} failing: {result.message}"[:200],
@@ -136,9 +117,6 @@ def _declare(rule: AlertRule, result: ProbeResult):
 
 
 def on_recovery(state: ProbeState, result: ProbeResult) -> None:
-    from incidents.models import Incident
-    from incidents.services import incident_event_add
-
     incident = Incident.objects.open().filter(pk=state.incident_id).first()
     state.incident_id = None
     if incident is None:

@@ -15,6 +15,8 @@ from approvals.services import approval_request_create
 from audit import chain
 from audit.services import actor_name, event_record
 from core.errors import Conflict, Invalid
+from incidents.models import Incident
+from incidents.services import incident_event_add
 from journal.services import journal_entry_add
 
 from .. import cache as ops_cache
@@ -33,9 +35,6 @@ def _clean_reason(reason) -> str:
 
 
 def _on_open_incidents(actor, text: str) -> None:
-    from incidents.models import Incident
-    from incidents.services import incident_event_add
-
     for incident in Incident.objects.open().order_by("pk"):
         incident_event_add(actor=actor, incident=incident, kind="action", text=text)
 

@@ -1,32 +1,17 @@
 """Fixtures of the ops tests: heartbeats, a helper to record probe outcomes, a private Redis."""
 
-import importlib
 import shutil
 import socket
 import subprocess
 import time
 
 import pytest
-from django.apps import apps
 from django.core.cache import cache
 from django.utils import timezone
 
 from ops import services
 from ops.checks import Outcome
 from ops.models import Heartbeat
-
-
-@pytest.fixture(autouse=True)
-def _seeded_rows(db):
-    """Rows data migrations load (alert rules, the runbook library) are gone after a transactional
-    test's flush elsewhere in the suite; load them again with the migrations' own functions."""
-    from incidents.models import Runbook
-    from ops.models import AlertRule
-
-    if not AlertRule.objects.exists():
-        importlib.import_module("ops.migrations.0002_default_alert_rules").create(apps, None)
-    if not Runbook.objects.filter(slug="db-unavailable").exists():
-        importlib.import_module("incidents.migrations.0002_library").load(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ import time
 
 from django.utils import timezone
 
-from ops import probes
+from ops import checks, probes
 from ops.models import Status
 
 
@@ -69,8 +69,7 @@ def test_heartbeats_all_on_time(db, heartbeat):
 
 def test_a_hanging_probe_fails_with_its_timeout_and_the_next_run_happens(db, settings, monkeypatch):
     settings.OPS_PROBE_TIME_LIMIT = 0.3
-    hang = probes.Probe("database", lambda: time.sleep(30), "Database")
-    monkeypatch.setitem(probes.PROBES, "database", hang)
+    monkeypatch.setattr(checks, "database", lambda: time.sleep(30))
     started = time.monotonic()
     outcome, latency = probes.execute("database")
     assert time.monotonic() - started < 5
@@ -85,7 +84,7 @@ def test_a_check_that_raises_is_a_failure_with_the_error(db, monkeypatch):
     def broken():
         raise RuntimeError("socket closed")
 
-    monkeypatch.setitem(probes.PROBES, "disk", probes.Probe("disk", broken, "Backup volume"))
+    monkeypatch.setattr(checks, "disk", broken)
     outcome, _ = probes.execute("disk")
     assert (outcome.status, outcome.message) == (Status.FAIL, "RuntimeError: socket closed")
 

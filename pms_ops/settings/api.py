@@ -34,6 +34,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"IncidentStatusEnum": "incidents.models.Status"},
+    # Distinct OpenAPI enum names where two models' choices would otherwise share one.
+    "ENUM_NAME_OVERRIDES": {
+        "IncidentStatusEnum": "incidents.models.Status",
+        "PositionStatusEnum": "book.models.PositionStatus.choices",
+        "DirectionEnum": "book.models.Direction.choices",
+        "ApprovalStatusEnum": "approvals.models.Status.choices",
+        "ProbeStatusEnum": "ops.models.Status",
+        "ReadinessStatusEnum": ["ready", "not_ready"],
+    },
+    # /metrics' own scheme: a bearer token from METRICS_TOKEN, not a user's token.
+    "APPEND_COMPONENTS": {"securitySchemes": {"metricsBearer": {"type": "http", "scheme": "bearer"}}},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.postprocess"],
 }

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from .base import BACKUP_DIR
 from .env import VAR_DIR, env
-from .tasks import CELERY_BEAT_SCHEDULE
 
 # JSON lines, one digest per publication; keep BACKUP_DIR off the database host.
 AUDIT_DIGEST_FILE = env.path("AUDIT_DIGEST_FILE", default=str(Path(str(BACKUP_DIR)) / "audit-digests.jsonl"))
@@ -18,18 +17,13 @@ AUDIT_DIGEST_INTERVAL_SECONDS = env.int("AUDIT_DIGEST_INTERVAL_SECONDS", default
 # Rows per round trip of the NDJSON/CSV export's server-side cursor.
 AUDIT_EXPORT_CHUNK = env.int("AUDIT_EXPORT_CHUNK", default=2000)
 
-CELERY_BEAT_SCHEDULE["audit-digest-publish"] = {
-    "task": "audit.digest_publish",
-    "schedule": AUDIT_DIGEST_INTERVAL_SECONDS,
-}
-
 # Signed checkpoints of each chain's Merkle tree (docs/hash-chain.md, "Merkle trees and checkpoints"):
 # the origin line is "<AUDIT_CHECKPOINT_ORIGIN>/<table>/<chain>"; the key name is that of the signature line.
 AUDIT_CHECKPOINT_ORIGIN = env("AUDIT_CHECKPOINT_ORIGIN", default="pms-ops")
 AUDIT_CHECKPOINT_KEY_NAME = env("AUDIT_CHECKPOINT_KEY_NAME", default="pms-ops")
 AUDIT_CHECKPOINT_INTERVAL_SECONDS = env.int("AUDIT_CHECKPOINT_INTERVAL_SECONDS", default=3600)
 
-CELERY_BEAT_SCHEDULE["audit-checkpoint-publish"] = {
-    "task": "audit.checkpoints_publish",
-    "schedule": AUDIT_CHECKPOINT_INTERVAL_SECONDS,
+beat = {
+    "audit-digest-publish": {"task": "audit.digest_publish", "schedule": AUDIT_DIGEST_INTERVAL_SECONDS},
+    "audit-checkpoint-publish": {"task": "audit.checkpoints_publish", "schedule": AUDIT_CHECKPOINT_INTERVAL_SECONDS},
 }

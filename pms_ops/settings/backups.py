@@ -2,7 +2,6 @@
 
 from celery.schedules import crontab
 
-from . import base as _base
 from . import tasks as _tasks
 from .env import VAR_DIR as _VAR_DIR
 from .env import env as _env
@@ -20,18 +19,9 @@ BACKUP_TASK_TIME_LIMIT = _env.int("BACKUP_TASK_TIME_LIMIT", default=3 * 3600)
 MAINTENANCE_FLAG_PATH = _env.path("MAINTENANCE_FLAG_PATH", default=_VAR_DIR / "maintenance.json")
 MAINTENANCE_RETRY_AFTER_SECONDS = _env.int("MAINTENANCE_RETRY_AFTER_SECONDS", default=120)
 
-# Appended in place, so that another app appending too keeps its entry.
-_base.MIDDLEWARE.append("core.maintenance.MaintenanceMiddleware")
-
-_tasks.CELERY_BEAT_SCHEDULE["backups-daily"] = {
-    "task": "backups.backup_run_scheduled",
-    "schedule": crontab(hour=_env.int("BACKUP_HOUR_UTC", default=2), minute=0),
-}
-_tasks.CELERY_BEAT_SCHEDULE["backups-retention"] = {
-    "task": "backups.backups_prune",
-    "schedule": crontab(hour=_env.int("BACKUP_HOUR_UTC", default=2), minute=45),
-}
-_tasks.CELERY_BEAT_SCHEDULE["backups-stale"] = {
-    "task": "backups.backups_mark_stale",
-    "schedule": 15 * 60,
+_hour = _env.int("BACKUP_HOUR_UTC", default=2)
+beat = {
+    "backups-daily": {"task": "backups.backup_run_scheduled", "schedule": crontab(hour=_hour, minute=0)},
+    "backups-retention": {"task": "backups.backups_prune", "schedule": crontab(hour=_hour, minute=45)},
+    "backups-stale": {"task": "backups.backups_mark_stale", "schedule": 15 * 60},
 }

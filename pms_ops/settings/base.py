@@ -48,9 +48,11 @@ INSTALLED_APPS = [
     "ops",
     "backups",
     "pms_ops",
+    "axes",  # login throttling (settings/security.py)
 ]
 
 MIDDLEWARE = [
+    "ops.metrics.MetricsMiddleware",  # first, so that its latency histogram covers the whole request
     "django.middleware.security.SecurityMiddleware",
     "core.guards.InputGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestContextMiddleware",
     "core.middleware.UserTimezoneMiddleware",
+    "axes.middleware.AxesMiddleware",  # login throttling (settings/security.py)
+    "core.maintenance.MaintenanceMiddleware",  # 503 while a restore runs (settings/backups.py)
 ]
 
 ROOT_URLCONF = "pms_ops.urls"

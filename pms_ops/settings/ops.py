@@ -2,10 +2,9 @@
 
 from celery.schedules import crontab
 
-from .api import SPECTACULAR_SETTINGS
-from .base import MIDDLEWARE
+from ops.catalog import beat_schedule
+
 from .env import env
-from .tasks import CELERY_BEAT_SCHEDULE
 
 # A probe that takes longer is recorded as `fail` with the timeout (seconds).
 OPS_PROBE_TIME_LIMIT = env.float("OPS_PROBE_TIME_LIMIT", default=20.0)
@@ -32,41 +31,9 @@ OPS_REPORT_ERROR_RATE_PCT = env.float("OPS_REPORT_ERROR_RATE_PCT", default=1.0)
 OPS_REPORT_CACHE_HIT_PCT = env.float("OPS_REPORT_CACHE_HIT_PCT", default=40.0)
 # /metrics needs METRICS_TOKEN (settings/security.py) as a bearer token.
 
-# Probe intervals (seconds); Ops changes them later in the admin (django-celery-beat).
-OPS_PROBE_INTERVALS = {
-    "database": 60,
-    "redis": 60,
-    "celery": 60,
-    "disk": 300,
-    "backup_freshness": 600,
-    "chains": 60,
-    "data_integrity": 300,
-    "risk_validation": 60,
-    "heartbeats": 30,
-}
-_interval = env.int("OPS_PROBE_INTERVAL_SECONDS", default=0)  # one interval for all (tests, demos)
-for _name, _seconds in OPS_PROBE_INTERVALS.items():
-    CELERY_BEAT_SCHEDULE[f"ops.probe.{_name}"] = {
-        "task": "ops.probe_run",
-        "schedule": float(_interval or _seconds),
-        "args": [_name],
-        "options": {"expires": float(_interval or _seconds)},
-    }
-CELERY_BEAT_SCHEDULE["ops.health_report"] = {"task": "ops.health_report", "schedule": crontab(hour=8, minute=0)}
-CELERY_BEAT_SCHEDULE["ops.probe_results_prune"] = {
-    "task": "ops.probe_results_prune",
-    "schedule": crontab(hour=3, minute=30),
-}
-
-# First, so that its latency histogram covers the whole request.
-MIDDLEWARE.insert(0, "ops.metrics.MetricsMiddleware")
-
-# Distinct OpenAPI enum names for the probe status and the readiness status.
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {"ProbeStatusEnum": "ops.models.Status", "ReadinessStatusEnum": ["ready", "not_ready"]}
-)
-# /metrics' own scheme: a bearer token from METRICS_TOKEN, not a user's token.
-SPECTACULAR_SETTINGS.setdefault("APPEND_COMPONENTS", {}).setdefault("securitySchemes", {})["metricsBearer"] = {
-    "type": "http",
-    "scheme": "bearer",
+# Each probe's interval is in ops/catalog.py; OPS_PROBE_INTERVAL_SECONDS sets one for all (tests,
+# demos). Ops changes them later in the admin (django-celery-beat).
+beat = beat_schedule(every=env.int("OPS_PROBE_INTERVAL_SECONDS", default=0)) | {
+    "ops.health_report": {"task": "ops.health_report", "schedule": crontab(hour=8, minute=0)},
+    "ops.probe_results_prune": {"task": "ops.probe_results_prune", "schedule": crontab(hour=3, minute=30)},
 }

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import DEBUG, INSTALLED_APPS, MIDDLEWARE
+from .base import DEBUG
 from .env import env
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -37,13 +37,11 @@ for _proxy in TRUSTED_PROXIES:
 # --- /metrics: `Authorization: Bearer <METRICS_TOKEN>`; unset, /metrics answers 404 ---------------
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 
-# --- Login throttling (django-axes) on every password login ---------------------------------------
-INSTALLED_APPS.append("axes")
+# --- Login throttling (django-axes) on every password login (app and middleware: base.py) ---------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: a locked-out login is refused before the password is checked
     "django.contrib.auth.backends.ModelBackend",
 ]
-MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 # One person's failures from one address: a guesser is stopped, colleagues elsewhere are not locked out.

@@ -32,7 +32,4 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
-# Periodic tasks; each app's settings module adds its entries in place
-# (CELERY_BEAT_SCHEDULE["name"] = {...}). The database scheduler syncs them on start,
-# after which Ops can change intervals in the admin.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# CELERY_BEAT_SCHEDULE is assembled in settings/__init__.py from each app's `beat` dict.

@@ -11,17 +11,13 @@ approval, and this user is the only one.
 """
 
 import collections
-import contextlib
 import os
 import re
 import time
 
 import pytest
 import schemathesis
-from django.apps import apps
 from django.contrib.auth.models import Group
-from django.core.management.color import no_style
-from django.db import connection
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
@@ -32,7 +28,6 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from book.services import correction_propose
 from conftest import make_user
-from core import dbroles
 from incidents.services import incident_declare
 from ops.models import Heartbeat
 
@@ -53,22 +48,10 @@ RUN = settings(
 )
 
 
-def _restart_sequences() -> None:
-    """Each table's next id follows its rows (1 when empty); on PostgreSQL as the owner: setval is not runtime's."""
-    with contextlib.ExitStack() as stack:
-        target = connection
-        if connection.vendor == "postgresql":
-            target = stack.enter_context(dbroles.owner_connection())
-        with target.cursor() as cursor:
-            for sql in target.ops.sequence_reset_sql(no_style(), apps.get_models()):
-                cursor.execute(sql)
-
-
 @pytest.fixture
-def records(transactional_db, people, open_position):
-    """Id 1 of the main records exists (sequences are restarted), so generated ids sometimes find one:
+def records(people, open_position):
+    """Id 1 of the main records exists (sequences are reset), so generated ids sometimes find one:
     a position, an incident (its timeline and journal entry), a correction awaiting approval, a heartbeat."""
-    _restart_sequences()
     Heartbeat.objects.create(name=KNOWN["name"], period_seconds=60, grace_seconds=30)
     position = open_position()
     incident_declare(actor=people["ivy"], title="Database unavailable", severity="P1", runbook="database-unavailable")
@@ -122,7 +105,7 @@ def _fuzz(operation, mode, headers, tally, failures) -> None:
         assert mode is GenerationMode.NEGATIVE  # nothing to get wrong: an operation without parameters
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, reset_sequences=True)
 def test_every_operation_answers_without_5xx_and_within_its_schema(api_schema, capsys, record_property):
     schema, headers = api_schema
     tally, failures = collections.Counter(), {}

@@ -7,9 +7,9 @@ from audit.services import actor_name, event_record
 from core.errors import Conflict
 from incidents.actions import IncidentsAction
 
-from . import validation
-from .locks import lock
-from .models import Incident, PostMortem, Status
+from .. import validation
+from ..locks import lock
+from ..models import Incident, PostMortem, Status
 
 FIELDS = ("root_cause_analysis", "prevention_measures", "communication_review", "action_items")
 

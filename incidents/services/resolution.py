@@ -3,8 +3,8 @@
 from core.errors import Conflict, Invalid
 from journal.services import journal_entry_add
 
-from . import records
-from .models import Incident
+from .. import records
+from ..models import Incident
 
 
 def journal(incident: Incident, actor) -> None:

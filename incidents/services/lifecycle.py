@@ -15,9 +15,10 @@ from audit.services import actor_name, event_record
 from core.errors import Conflict, Invalid
 from incidents.actions import IncidentsAction
 
-from . import events, resolution, runbooks, validation
-from .locks import lock
-from .models import TRANSITIONS, Incident, IncidentRole, RoleName, Status, TimelineEvent
+from .. import events, validation
+from ..locks import lock
+from ..models import TRANSITIONS, Incident, IncidentRole, RoleName, Status, TimelineEvent
+from . import resolution, runbooks
 
 # PATCH-able fields and their validators; everything else is refused by name.
 EDITABLE = {

@@ -7,9 +7,9 @@ from audit.services import actor_name, event_record
 from core.errors import Conflict, Invalid, NotFound
 from incidents.actions import IncidentsAction
 
-from . import events
-from .locks import lock
-from .models import ChecklistItem, Incident, Runbook, RunbookVersion, Status
+from .. import events
+from ..locks import lock
+from ..models import ChecklistItem, Incident, Runbook, RunbookVersion, Status
 
 CONTENT = ("recognition", "diagnostic_steps", "recovery_actions", "verification", "escalate_if")
 

@@ -1,10 +1,10 @@
-"""Links validate against the real apps that registered their kinds (book positions, incidents)."""
+"""Journal links validate against the real apps that registered their kinds (positions, incidents, approvals)."""
 
 from book import services as book
 from incidents.services import incident_declare
 from journal.models import JournalEntry
 
-from .conftest import LIST
+LIST = "/api/v1/pms/journal"
 
 
 def test_seed_004_correction_links_a_real_position(api, people):
@@ -31,3 +31,8 @@ def test_incident_log_links_a_real_incident(api, people):
     assert [r["related_incident_id"] for r in rows] == [str(incident.pk)]
     body["related_incident_id"] = 987654
     assert api["ivy"].post(LIST, body, format="json").status_code == 400
+
+
+def test_a_link_to_an_approval_request_that_does_not_exist_is_refused(api, people):
+    missing = api["pam"].post(LIST, {"entry_type": "decision", "content": "x", "related_approval_id": "1"})
+    assert missing.status_code == 400 and "related_approval_id" in missing.json()["fields"]

@@ -10,7 +10,7 @@ from audit.services import event_record
 from core.errors import Invalid
 from incidents.actions import IncidentsAction
 
-from .models import OnCallShift
+from ..models import OnCallShift
 
 
 def _jsonable(values: dict) -> dict:

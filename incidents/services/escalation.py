@@ -14,9 +14,9 @@ from django.utils import timezone
 from audit.services import event_record
 from incidents.actions import IncidentsAction
 
-from . import events, notify
-from .locks import lock
-from .models import EscalationLevel, Incident, Kind, OnCallShift, RoleName, Severity, Status
+from .. import events, notify
+from ..locks import lock
+from ..models import EscalationLevel, Incident, Kind, OnCallShift, RoleName, Severity, Status
 
 
 def due_level(incident: Incident, severity: Severity, now: dt.datetime) -> int:

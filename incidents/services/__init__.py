@@ -1,0 +1,27 @@
+"""The incidents' write path: every change is one of these keyword-only, atomic, audited functions."""
+
+from .config import config_save
+from .escalation import incident_cadence_remind, incident_escalate
+from .lifecycle import (
+    incident_declare,
+    incident_event_add,
+    incident_role_assign,
+    incident_status_change,
+    incident_update,
+)
+from .postmortems import postmortem_save
+from .runbooks import checklist_item_tick, runbook_revise
+
+__all__ = [
+    "checklist_item_tick",
+    "config_save",
+    "incident_cadence_remind",
+    "incident_declare",
+    "incident_escalate",
+    "incident_event_add",
+    "incident_role_assign",
+    "incident_status_change",
+    "incident_update",
+    "postmortem_save",
+    "runbook_revise",
+]

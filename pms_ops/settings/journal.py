@@ -1,1 +1,0 @@
-"""Settings of the journal app (from the environment)."""

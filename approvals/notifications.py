@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db.models import Q
 
+from . import selectors
 from .models import ApprovalRequest
 
 log = logging.getLogger(__name__)
@@ -16,9 +17,10 @@ log = logging.getLogger(__name__)
 
 def request_waiting(request_id: int) -> None:
     request = ApprovalRequest.objects.select_related("requested_by").get(pk=request_id)
-    subject = f"[PMS Ops] Approval needed: {request.action} #{request.pk}"
+    name = selectors.label(request.action)
+    subject = f"[PMS Ops] Approval needed: {name} #{request.pk}"
     body = (
-        f"{request.requested_by} requests {request.action}.\n\nReason: {request.reason}\n\n"
+        f"{request.requested_by} requests: {name}.\n\nReason: {request.reason}\n\n"
         f"Review it in the approvals queue before {request.expires_at:%Y-%m-%d %H:%M} UTC."
     )
     approvers = (

@@ -38,6 +38,7 @@ def test_approvers_are_told(pending, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         pending(n=1)
     assert sorted(mail.outbox[0].to) == ["alice@example.com", "arthur@example.com"]
+    assert mail.outbox[0].subject.startswith("[PMS Ops] Approval needed: Test action #")  # its name, not its key
 
 
 def test_deciding_a_decided_request_is_a_409(api, pending):

@@ -88,7 +88,7 @@ def test_declare_run_resolve_postmortem_close(login, people):
     expect(shown).to_contain_text(f"incident {incident.pk}")
 
 
-def test_the_war_room_follows_what_someone_else_does(seed_library, login, people):
+def test_the_war_room_follows_what_someone_else_does(login, people):
     """Ops acknowledges in one browser; the commander's page shows it, its clock and its buttons move on,
     and the commander's next action is not refused as a stale version."""
     from incidents import services

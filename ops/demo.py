@@ -30,5 +30,5 @@ def heartbeats_ping() -> list[str]:
     beats = Heartbeat.objects.enabled().filter(name__in=[name for name, *_ in HEARTBEATS]).order_by("name")
     due = [b for b in beats if b.last_seen_at is None or (now - b.last_seen_at).total_seconds() >= b.period_seconds / 2]
     for beat in due:
-        services.heartbeat_ping(actor=ACTOR, name=beat.name, status="ok", instance=INSTANCE)
+        services.heartbeat_ping(actor=ACTOR, name=beat.name, status="running", instance=INSTANCE)
     return [beat.name for beat in due]

@@ -1,5 +1,6 @@
 """The demo's first impression is honest: heartbeats that arrive, a real verified backup, no probe incident."""
 
+import datetime as dt
 import io
 from datetime import timedelta
 
@@ -48,7 +49,8 @@ def test_the_demo_starts_as_a_healthy_desk(demo, client):
 
     client.force_login(get_user_model().objects.get(username="ops"))
     page = client.get("/admin/").content.decode()
-    assert "Newest verified backup: <span" not in page and 'class="pms-fail">none' not in page
+    stamp = backup.finished_at.astimezone(dt.UTC).isoformat()
+    assert f'Newest verified backup: <time datetime="{stamp}"' in page and 'class="pms-fail">none' not in page
     assert "never seen" not in client.get("/ops/").content.decode()
 
 

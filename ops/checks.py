@@ -78,7 +78,8 @@ def celery() -> Outcome:
     timeout = settings.OPS_CELERY_PROBE_TIMEOUT
     result = current_app.send_task("pms_ops.ping")
     try:
-        answer = result.get(timeout=timeout, disable_sync_subtasks=False)
+        # interval: how often a polling result backend (the embedded default's files) is read.
+        answer = result.get(timeout=timeout, interval=0.05, disable_sync_subtasks=False)
     except Exception as exc:  # celery raises TimeoutError or a broker error
         return fail(f"no worker answered within {timeout:g} s ({type(exc).__name__})", task_id=result.id)
     with contextlib.suppress(Exception):  # the answer is read; dropping it is housekeeping

@@ -10,6 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.sqlite]
 
 def _demo_logins(settings, tmp_path) -> dict[str, str]:
     settings.DEMO_PASSWORDS_FILE = tmp_path / "demo_passwords"
+    settings.BACKUP_DIR = tmp_path / "backups"  # the demo takes a real backup
     out = io.StringIO()
     call_command("demo_data", stdout=out)
     logins = {}

@@ -12,6 +12,7 @@ from core import roles
 
 def _load(settings, tmp_path) -> str:
     settings.DEMO_PASSWORDS_FILE = tmp_path / "demo_passwords"
+    settings.BACKUP_DIR = tmp_path / "backups"  # the demo takes a backup (test_demo_first_impression.py)
     out = io.StringIO()
     call_command("demo_data", stdout=out)
     return out.getvalue()

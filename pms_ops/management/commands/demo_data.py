@@ -25,12 +25,17 @@ DEMO_USERS = {
 APPS = ("journal", "approvals", "book", "incidents", "ops", "backups")
 
 
+def refuse_real_database() -> None:
+    """The demo (its users, its heartbeats) belongs to the embedded default, never to a real database."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        raise CommandError("The demo runs only on the embedded default (SQLite); refusing on a real database.")
+
+
 class Command(BaseCommand):
     help = "Load the demo dataset with one demo user per role (embedded SQLite default only)."
 
     def handle(self, *args, **options):
-        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-            raise CommandError("Demo users exist only on the embedded default (SQLite); refusing on a real database.")
+        refuse_real_database()
         users, logins = self._users()
         for app in APPS:
             try:

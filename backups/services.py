@@ -136,6 +136,7 @@ def backup_run(*, backup_id: int, actor="system:backups") -> Backup:
         raise NotFound(f"Backup {backup_id} does not exist.")
     claimed = _claim(backup.pk)
     if claimed is None:
+        backup.refresh_from_db()
         return backup  # another delivery owns it, or it is finished: touch nothing
     if claimed == BackupStatus.VERIFYING:
         drop_scratch(backup.pk)

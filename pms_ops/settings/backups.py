@@ -25,5 +25,6 @@ _hour = _env.int("BACKUP_HOUR_UTC", default=2)
 beat = {
     "backups-daily": {"task": "backups.backup_run_scheduled", "schedule": crontab(hour=_hour, minute=0)},
     "backups-retention": {"task": "backups.backups_prune", "schedule": crontab(hour=_hour, minute=45)},
-    "backups-sweep": {"task": "backups.backups_sweep", "schedule": 60},
+    # The key predates the sweeper: the database scheduler updates its row in place (no orphaned entry).
+    "backups-stale": {"task": "backups.backups_sweep", "schedule": 60},
 }

@@ -19,7 +19,7 @@ from django.utils import timezone
 from audit.services import actor_name, event_record
 from core.errors import Conflict, NotFound
 
-from . import engine, outbox, pgtools, verification
+from . import engine, heartbeat, outbox, pgtools, verification
 from .actions import BackupsAction
 from .errors import BackupError
 from .models import Backup, BackupStatus, Restore, RestoreStatus
@@ -138,10 +138,15 @@ def backup_run(*, backup_id: int, actor="system:backups") -> Backup:
     if claimed is None:
         backup.refresh_from_db()
         return backup  # another delivery owns it, or it is finished: touch nothing
-    if claimed == BackupStatus.VERIFYING:
-        drop_scratch(backup.pk)
-        return backup_verify(backup_id=backup.pk, actor=actor)  # redelivered after a worker died verifying
-    backup.refresh_from_db()
+    with heartbeat.beating(backup.pk):
+        if claimed == BackupStatus.VERIFYING:
+            drop_scratch(backup.pk)
+            return backup_verify(backup_id=backup.pk, actor=actor)  # redelivered after a worker died verifying
+        backup.refresh_from_db()
+        return _make_and_verify(backup, actor)
+
+
+def _make_and_verify(backup: Backup, actor) -> Backup:
     started = time.monotonic()
     try:
         made = engine.make(Path(backup.directory), backup.stamp, lambda p, s: _progress(backup, p, s))

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from approvals.models import ApprovalRequest
 from audit.models import Event
-from backups import services, tasks, verification
+from backups import heartbeat, services, tasks, verification
 from backups.models import Backup, BackupStatus, Restore, RestoreStatus
 from core.testing import PrivateRedis, publish_to
 
@@ -128,6 +128,24 @@ def test_a_long_backup_still_beating_is_not_declared_dead(api, settings):
     response = api["oscar"].post(BACKUPS)
     assert response.status_code == 409
     assert Backup.objects.get(pk=alive.pk).status == BackupStatus.RUNNING
+
+
+def test_a_long_step_keeps_beating_and_the_beat_stops_with_the_run(settings):
+    settings.BACKUP_HEARTBEAT_SECONDS = 0.05
+    backup = services.backup_start(actor="system:tests", trigger="beat")
+    silent = timezone.now() - timedelta(hours=1)
+    Backup.objects.filter(pk=backup.pk).update(status=BackupStatus.RUNNING, heartbeat_at=silent)
+
+    with heartbeat.beating(backup.pk):  # a pg_dump that reports nothing for a while
+        deadline = time.monotonic() + 10
+        while Backup.objects.get(pk=backup.pk).heartbeat_at == silent:
+            assert time.monotonic() < deadline, "no heartbeat while the step ran"
+            time.sleep(0.05)
+    last = Backup.objects.get(pk=backup.pk).heartbeat_at
+    time.sleep(0.3)
+
+    assert Backup.objects.get(pk=backup.pk).heartbeat_at == last  # stopped with the run
+    assert services.backups_sweep()["dead"] == 0
 
 
 def test_a_verification_not_heard_from_is_marked_bad_and_its_files_kept(settings, audited_rows):

@@ -10,8 +10,10 @@ BACKUP_RETENTION_DAYS = _env.int("BACKUP_RETENTION_DAYS", default=30)
 # Where pg_dump/pg_restore/psql live; empty: /usr/lib/postgresql/<server major>/bin, then PATH.
 BACKUP_PG_BIN_DIR = _env("BACKUP_PG_BIN_DIR", default="")
 # A queued, running or verifying backup not heard from (heartbeat_at) for this long is declared
-# dead by the sweeper: its task was lost or its worker killed. The task beats at every step.
+# dead by the sweeper: its task was lost or its worker killed. Several heartbeat intervals.
 BACKUP_STALE_AFTER_SECONDS = _env.int("BACKUP_STALE_AFTER_SECONDS", default=300)
+# A running backup writes heartbeat_at at every step and at least this often in between.
+BACKUP_HEARTBEAT_SECONDS = _env.int("BACKUP_HEARTBEAT_SECONDS", default=30)
 # Queued work not started after this long is sent to the broker again by the sweeper.
 BACKUP_RESEND_AFTER_SECONDS = _env.int("BACKUP_RESEND_AFTER_SECONDS", default=30)
 # BACKUP_TASK_TIME_LIMIT is in tasks.py, beside the visibility timeout it must stay under.

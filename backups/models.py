@@ -10,6 +10,7 @@ from django.utils import timezone
 
 
 class BackupStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
     VERIFYING = "verifying", "Verifying"
     VERIFIED = "verified", "Verified"
@@ -18,19 +19,23 @@ class BackupStatus(models.TextChoices):
     REMOVED = "removed", "Removed by retention"
 
 
+ACTIVE = [BackupStatus.QUEUED, BackupStatus.RUNNING, BackupStatus.VERIFYING]
+
+
 class BackupQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(status=BackupStatus.VERIFIED)
 
     def running(self):
-        return self.filter(status__in=[BackupStatus.RUNNING, BackupStatus.VERIFYING])
+        """Queued, running or verifying: what holds the one-at-a-time slot until it ends or is swept."""
+        return self.filter(status__in=ACTIVE)
 
     def newest_first(self):
         return self.order_by("-started_at", "-pk")
 
 
 class Backup(models.Model):
-    status = models.CharField(max_length=10, choices=BackupStatus.choices, default=BackupStatus.RUNNING)
+    status = models.CharField(max_length=10, choices=BackupStatus.choices, default=BackupStatus.QUEUED)
     trigger = models.CharField(max_length=20, help_text="beat, admin, api, command or restore.")
     requested_by = models.CharField(max_length=150, help_text="Username, or system:<name>.")
     vendor = models.CharField(max_length=20)
@@ -48,6 +53,9 @@ class Backup(models.Model):
     migrations = models.JSONField(default=list, blank=True, help_text="Applied migrations, app.name.")
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent.")
     step = models.CharField(max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the task running it; the sweeper declares it dead."
+    )
     error = models.TextField(blank=True)
     verification = models.JSONField(default=dict, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
@@ -58,10 +66,10 @@ class Backup(models.Model):
     class Meta:
         ordering = ["-started_at", "-pk"]
         constraints = [
-            # At most one backup runs at a time: `vendor` is the same for every row of a database.
+            # At most one backup is active at a time: `vendor` is the same for every row of a database.
             models.UniqueConstraint(
                 fields=["vendor"],
-                condition=models.Q(status__in=["running", "verifying"]),
+                condition=models.Q(status__in=["queued", "running", "verifying"]),
                 name="backups_one_running",
             )
         ]

@@ -4,7 +4,6 @@ The procedure itself (maintenance, fresh backup, swap, migrate, verify) is in
 `procedure.py`; this module is the write path that leads to it.
 """
 
-from celery import current_app
 from django.db import transaction
 
 from approvals.registry import Approvable
@@ -12,6 +11,7 @@ from approvals.services import approval_request_create
 from audit.services import actor_name, event_record
 from core.errors import Conflict, Invalid, NotFound
 
+from . import outbox
 from .actions import BackupsAction
 from .models import Backup, BackupStatus, Restore
 
@@ -97,7 +97,9 @@ class DatabaseRestore(Approvable):
         restorable_backup(_backup_id(payload))
 
     def execute(self, request, *, actor) -> dict:
-        """Queue the restore job inside the approving transaction; a worker runs it once that commits."""
+        """Queue the restore job inside the approving transaction; a worker runs it once that commits.
+
+        A broker that is down does not fail the approval: the restore stays queued; the sweeper re-sends it."""
         restore = restore_queue(
             actor=actor,
             backup_id=_backup_id(request.payload),
@@ -106,7 +108,7 @@ class DatabaseRestore(Approvable):
             approved_by=actor_name(actor),
             approval_request_id=request.pk,
         )
-        transaction.on_commit(lambda: current_app.tasks["backups.restore_run"].delay(restore.pk))
+        outbox.send_on_commit("backups.restore_run", restore.pk)
         return {"restore_id": restore.pk, "backup_id": restore.backup_id}
 
     def describe(self, payload: dict) -> dict:

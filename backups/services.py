@@ -10,21 +10,22 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from audit.services import actor_name, event_record
 from core.errors import Conflict, NotFound
 
-from . import engine, verification
+from . import engine, heartbeat, outbox, pgtools, verification
 from .actions import BackupsAction
 from .errors import BackupError
-from .models import Backup, BackupStatus
+from .models import Backup, BackupStatus, Restore, RestoreStatus
 
 DISK_FULL_SIGNS = ("No space left on device", "database or disk is full")
-RUNNING = (BackupStatus.RUNNING, BackupStatus.VERIFYING)
+RUNNING = (BackupStatus.QUEUED, BackupStatus.RUNNING, BackupStatus.VERIFYING)
 FINISHED_FIELDS = ["file", "files", "size", "sha256", "row_counts", "chain_heads", "migrations"]
 
 
@@ -43,7 +44,9 @@ def _directory(now) -> Path:
 
 
 def backup_start(*, actor, trigger: str) -> Backup:
-    """Open the inventory row of a new backup; one may run at a time (the database says so)."""
+    """Open the `queued` inventory row of a new backup; one may be active at a time (the database says so).
+
+    Dead runs are swept first, so only a run heard from lately (heartbeat_at) answers "already running"."""
     backups_mark_stale()
     now = timezone.now()
     try:
@@ -61,22 +64,50 @@ def backup_start(*, actor, trigger: str) -> Backup:
     except IntegrityError as exc:
         running = Backup.objects.running().first()
         raise Conflict(
-            f"Backup #{running.pk if running else '?'} is already running; wait for it to finish.",
+            f"Backup #{running.pk if running else '?'} is already running ({running.status if running else '?'}); "
+            "wait for it to finish.",
             extra={"backup_id": running.pk if running else None},
         ) from exc
     return backup
 
 
 def backup_request(*, actor, trigger: str) -> Backup:
-    """Start a backup and hand it to a worker once this transaction commits (API, admin)."""
+    """Start a backup and hand it to a worker once this transaction commits (API, admin).
+
+    A broker that is down does not fail the request: the row stays queued and the sweeper re-sends it."""
     backup = backup_start(actor=actor, trigger=trigger)
-    transaction.on_commit(lambda: current_app.tasks["backups.backup_run"].delay(backup.pk))
+    outbox.send_on_commit("backups.backup_run", backup.pk)
     return backup
 
 
+def drop_scratch(backup_id: int) -> None:
+    """Drop the scratch database a killed verification left behind (PostgreSQL; SQLite's is a temp dir)."""
+    if connection.vendor == "postgresql":
+        pgtools.drop_database(verification.scratch_name(backup_id))
+
+
 def _progress(backup: Backup, percent: int, step: str) -> None:
-    """Telemetry, not a fact: written in its own autocommit so the admin sees it live."""
-    Backup.objects.filter(pk=backup.pk).update(progress=percent, step=step[:200])
+    """Telemetry and heartbeat, not a fact: written in its own autocommit so the admin sees it live."""
+    Backup.objects.filter(pk=backup.pk).update(progress=percent, step=step[:200], heartbeat_at=timezone.now())
+
+
+def _stale_limit():
+    return timezone.now() - timedelta(seconds=settings.BACKUP_STALE_AFTER_SECONDS)
+
+
+def _claim(backup_id: int) -> str | None:
+    """Win the backup for this run, or None: one conditional UPDATE, so of two deliveries only one wins.
+
+    queued → running (make it); or a `verifying` one not heard from lately (its worker died) → verify again."""
+    now = timezone.now()
+    if Backup.objects.filter(pk=backup_id, status=BackupStatus.QUEUED).update(
+        status=BackupStatus.RUNNING, heartbeat_at=now, step="starting"
+    ):
+        return BackupStatus.RUNNING
+    dead = Q(heartbeat_at__lt=_stale_limit()) | Q(heartbeat_at__isnull=True)
+    if Backup.objects.filter(dead, pk=backup_id, status=BackupStatus.VERIFYING).update(heartbeat_at=now):
+        return BackupStatus.VERIFYING
+    return None
 
 
 def _error_text(exc: Exception) -> str:
@@ -103,8 +134,19 @@ def backup_run(*, backup_id: int, actor="system:backups") -> Backup:
     backup = Backup.objects.filter(pk=backup_id).first()
     if backup is None:
         raise NotFound(f"Backup {backup_id} does not exist.")
-    if backup.status != BackupStatus.RUNNING or backup.files:
-        return backup  # a duplicate delivery of the task: the first run owns it
+    claimed = _claim(backup.pk)
+    if claimed is None:
+        backup.refresh_from_db()
+        return backup  # another delivery owns it, or it is finished: touch nothing
+    with heartbeat.beating(backup.pk):
+        if claimed == BackupStatus.VERIFYING:
+            drop_scratch(backup.pk)
+            return backup_verify(backup_id=backup.pk, actor=actor)  # redelivered after a worker died verifying
+        backup.refresh_from_db()
+        return _make_and_verify(backup, actor)
+
+
+def _make_and_verify(backup: Backup, actor) -> Backup:
     started = time.monotonic()
     try:
         made = engine.make(Path(backup.directory), backup.stamp, lambda p, s: _progress(backup, p, s))
@@ -125,7 +167,8 @@ def backup_record_made(*, backup: Backup, actor, duration: float) -> None:
         backup.finished_at = timezone.now()
         backup.duration_seconds = round(duration, 3)
         backup.progress, backup.step = 95, "verifying: restoring into a scratch database"
-        extra = ["status", "finished_at", "duration_seconds", "progress", "step"]
+        backup.heartbeat_at = timezone.now()
+        extra = ["status", "finished_at", "duration_seconds", "progress", "step", "heartbeat_at"]
         backup.save(update_fields=FINISHED_FIELDS + extra)
         _audit(actor, BackupsAction.BACKUP_COMPLETED, backup, size=backup.size, sha256=backup.sha256, file=backup.file)
 
@@ -163,7 +206,7 @@ def backup_verify_request(*, actor, backup_id: int) -> Backup:
         raise NotFound(f"Backup {backup_id} does not exist.")
     if backup.status not in (BackupStatus.VERIFIED, BackupStatus.BAD):
         raise Conflict(f"Backup #{backup.pk} is {backup.status}: only a finished backup can be verified again.")
-    transaction.on_commit(lambda: current_app.tasks["backups.backup_verify"].delay(backup.pk, actor.pk))
+    outbox.send_on_commit("backups.backup_verify", backup.pk, actor.pk)
     return backup
 
 
@@ -181,16 +224,38 @@ def backup_verification_record(*, backup_id: int, actor, result: dict) -> Backup
 
 
 def backups_mark_stale(*, actor="system:backups") -> int:
-    """A backup still running long after the time limit was abandoned (a killed worker)."""
-    limit = timezone.now() - timedelta(seconds=settings.BACKUP_STALE_AFTER_SECONDS)
-    stale = list(Backup.objects.running().filter(started_at__lt=limit).values_list("pk", flat=True))
-    for pk in stale:
-        backup_fail(
-            backup_id=pk,
-            actor=actor,
-            error=f"abandoned: still running after {settings.BACKUP_STALE_AFTER_SECONDS} s (worker killed?)",
-        )
-    return len(stale)
+    """Declare dead what was not heard from for BACKUP_STALE_AFTER_SECONDS (a lost task, a killed worker).
+
+    Queued or running: failed, partial files removed. Verifying: its files are whole, so they are kept,
+    the scratch database dropped and the backup marked bad until verified again. Nothing stays blocking."""
+    seen = Coalesce("heartbeat_at", "started_at")
+    stale = Backup.objects.running().alias(seen=seen).filter(seen__lt=_stale_limit())
+    why = f"abandoned: not heard from for {settings.BACKUP_STALE_AFTER_SECONDS} s (task lost or worker killed?)"
+    count = 0
+    for pk, status in stale.values_list("pk", "status"):
+        drop_scratch(pk)
+        if status == BackupStatus.VERIFYING:
+            result = {"ok": False, "reason": f"restore: {why}", "checks": []}
+            backup_verification_record(backup_id=pk, actor=actor, result=result)
+        else:
+            backup_fail(backup_id=pk, actor=actor, error=why)
+        count += 1
+    return count
+
+
+def backups_sweep(*, actor="system:backups") -> dict:
+    """Beat, every minute: declare dead runs dead, and re-send queued work the broker never delivered.
+
+    Re-sending is safe: a run claims its row first (`_claim`, `procedure.restore_run`), a duplicate exits."""
+    dead = backups_mark_stale(actor=actor)
+    limit = timezone.now() - timedelta(seconds=settings.BACKUP_RESEND_AFTER_SECONDS)
+    backups = list(Backup.objects.filter(status=BackupStatus.QUEUED, started_at__lt=limit).values_list("pk", flat=True))
+    restores = list(
+        Restore.objects.filter(status=RestoreStatus.QUEUED, created_at__lt=limit).values_list("pk", flat=True)
+    )
+    sent = [outbox.send("backups.backup_run", pk) for pk in backups]
+    sent += [outbox.send("backups.restore_run", pk) for pk in restores]
+    return {"dead": dead, "resent_backups": backups, "resent_restores": restores, "broker_down": not all(sent)}
 
 
 def backups_prune(*, actor="system:backups", now=None) -> list[int]:

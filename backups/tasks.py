@@ -30,9 +30,9 @@ def backups_prune() -> list[int]:
     return services.backups_prune()
 
 
-@shared_task(name="backups.backups_mark_stale")
-def backups_mark_stale() -> int:
-    return services.backups_mark_stale()
+@shared_task(name="backups.backups_sweep")
+def backups_sweep() -> dict:
+    return services.backups_sweep()
 
 
 @shared_task(name="backups.restore_run", time_limit=settings.BACKUP_TASK_TIME_LIMIT)

@@ -54,8 +54,13 @@ def inspect_database(database_url: str) -> dict:
     return json.loads(result.stdout)
 
 
+def scratch_name(backup_id: int) -> str:
+    """The scratch database of a backup's verification; the sweeper drops it after a killed worker."""
+    return f"{connection.settings_dict['NAME']}_verify_{backup_id}"[:63]
+
+
 def restore_and_inspect_postgresql(dump: Path, backup_id: int) -> dict:
-    scratch = f"{connection.settings_dict['NAME']}_verify_{backup_id}"[:63]
+    scratch = scratch_name(backup_id)
     pgtools.create_database(scratch)
     try:
         pgtools.restore_into(dump, scratch)

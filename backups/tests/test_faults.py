@@ -136,8 +136,8 @@ def test_a_backup_abandoned_by_a_killed_worker_is_marked_failed_and_the_next_run
     assert selectors.newest_verified_backup() == fresh
 
 
-def test_a_running_backup_younger_than_the_limit_is_left_alone(audited_rows):
-    running = services.backup_start(actor="system:tests", trigger="beat")
+def test_a_queued_backup_younger_than_the_limit_is_left_alone(audited_rows):
+    queued = services.backup_start(actor="system:tests", trigger="beat")
     assert services.backups_mark_stale() == 0
-    running.refresh_from_db()
-    assert running.status == BackupStatus.RUNNING
+    queued.refresh_from_db()
+    assert queued.status == BackupStatus.QUEUED

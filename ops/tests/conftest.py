@@ -1,14 +1,11 @@
 """Fixtures of the ops tests: heartbeats, a helper to record probe outcomes, a private Redis."""
 
-import shutil
-import socket
-import subprocess
-import time
-
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from core.testing import PrivateRedis
+from core.testing import free_port as _free_port  # noqa: F401  (test_ready imports it from here)
 from ops import services
 from ops.checks import Outcome
 from ops.models import Heartbeat
@@ -45,46 +42,6 @@ def record(db):
         return services.probe_result_record(name=name, outcome=Outcome(status, message, details), latency_ms=latency_ms)
 
     return _record
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class PrivateRedis:
-    """A redis-server of the test's own on a free port: stopping it never touches the shared one."""
-
-    def __init__(self):
-        self.port = _free_port()
-        self.process = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        assert binary, "redis-server is not installed"
-        self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.05)
-        raise AssertionError("the private redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
 
 
 @pytest.fixture

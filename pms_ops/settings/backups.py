@@ -2,7 +2,6 @@
 
 from celery.schedules import crontab
 
-from . import tasks as _tasks
 from .env import VAR_DIR as _VAR_DIR
 from .env import env as _env
 
@@ -10,9 +9,14 @@ from .env import env as _env
 BACKUP_RETENTION_DAYS = _env.int("BACKUP_RETENTION_DAYS", default=30)
 # Where pg_dump/pg_restore/psql live; empty: /usr/lib/postgresql/<server major>/bin, then PATH.
 BACKUP_PG_BIN_DIR = _env("BACKUP_PG_BIN_DIR", default="")
-# A backup still "running" after this long was abandoned by a killed worker.
-BACKUP_STALE_AFTER_SECONDS = _env.int("BACKUP_STALE_AFTER_SECONDS", default=max(_tasks.CELERY_TASK_TIME_LIMIT, 3600))
-BACKUP_TASK_TIME_LIMIT = _env.int("BACKUP_TASK_TIME_LIMIT", default=3 * 3600)
+# A queued, running or verifying backup not heard from (heartbeat_at) for this long is declared
+# dead by the sweeper: its task was lost or its worker killed. Several heartbeat intervals.
+BACKUP_STALE_AFTER_SECONDS = _env.int("BACKUP_STALE_AFTER_SECONDS", default=300)
+# A running backup writes heartbeat_at at every step and at least this often in between.
+BACKUP_HEARTBEAT_SECONDS = _env.int("BACKUP_HEARTBEAT_SECONDS", default=30)
+# Queued work not started after this long is sent to the broker again by the sweeper.
+BACKUP_RESEND_AFTER_SECONDS = _env.int("BACKUP_RESEND_AFTER_SECONDS", default=30)
+# BACKUP_TASK_TIME_LIMIT is in tasks.py, beside the visibility timeout it must stay under.
 
 # The maintenance flag is a file, not a database row: a restore replaces the database.
 # Point it at shared storage when several web hosts serve the app.
@@ -23,5 +27,6 @@ _hour = _env.int("BACKUP_HOUR_UTC", default=2)
 beat = {
     "backups-daily": {"task": "backups.backup_run_scheduled", "schedule": crontab(hour=_hour, minute=0)},
     "backups-retention": {"task": "backups.backups_prune", "schedule": crontab(hour=_hour, minute=45)},
-    "backups-stale": {"task": "backups.backups_mark_stale", "schedule": 15 * 60},
+    # The key predates the sweeper: the database scheduler updates its row in place (no orphaned entry).
+    "backups-stale": {"task": "backups.backups_sweep", "schedule": 60},
 }

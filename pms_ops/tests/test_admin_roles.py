@@ -201,7 +201,9 @@ def verified_backup(people):
 def verify_deliveries(monkeypatch) -> list:
     """What the admin hands to the `backups.backup_verify` task (recorded, not run)."""
     sent = []
-    monkeypatch.setattr(current_app.tasks["backups.backup_verify"], "delay", lambda *args: sent.append(args))
+    monkeypatch.setattr(
+        current_app.tasks["backups.backup_verify"], "apply_async", lambda args, **options: sent.append(tuple(args))
+    )
     return sent
 
 
@@ -250,12 +252,12 @@ def test_only_ops_opens_a_backups_restore_page(clients, verified_backup):
     assert page.status_code == 200 and "request-restore" not in page.content.decode()
 
 
-def test_verify_again_on_a_running_backup_says_why_and_queues_nothing(
+def test_verify_again_on_an_unfinished_backup_says_why_and_queues_nothing(
     people, clients, verify_deliveries, django_capture_on_commit_callbacks
 ):
-    running = backup_services.backup_start(actor=people["oscar"], trigger="admin")
+    unfinished = backup_services.backup_start(actor=people["oscar"], trigger="admin")  # queued for a worker
     with django_capture_on_commit_callbacks(execute=True):
-        response = _verify_again(clients[roles.OPS], running)
+        response = _verify_again(clients[roles.OPS], unfinished)
     page = response.content.decode()
-    assert f"Backup #{running.pk} is running: only a finished backup can be verified again." in page
+    assert f"Backup #{unfinished.pk} is queued: only a finished backup can be verified again." in page
     assert verify_deliveries == []

@@ -16,6 +16,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 
+from pms_audit import keys
+
 SEED_BYTES = 32
 
 
@@ -52,19 +54,10 @@ def private_key_from_bytes(data: bytes, source: str) -> Ed25519PrivateKey:
 
 def public_key_from_text(text: str) -> Ed25519PublicKey:
     """A public key given as base64 of 32 raw bytes, PEM text, or the path of a file holding either."""
-    text = text.strip()
-    if not text.startswith("-----BEGIN") and Path(text).is_file():
-        text = Path(text).read_text(encoding="ascii").strip()
     try:
-        if text.startswith("-----BEGIN"):
-            key = serialization.load_pem_public_key(text.encode("ascii"))
-        else:
-            key = Ed25519PublicKey.from_public_bytes(base64.b64decode(text, validate=True))
-    except (ValueError, TypeError) as exc:
-        raise SigningKeyError(f"not an Ed25519 public key (base64 of 32 bytes, or PEM): {exc}") from exc
-    if not isinstance(key, Ed25519PublicKey):
-        raise SigningKeyError(f"the public key is {type(key).__name__}, not Ed25519")
-    return key
+        return keys.public_key_from_text(text)
+    except ValueError as exc:
+        raise SigningKeyError(str(exc)) from exc
 
 
 def write_private_key(path: Path, key: Ed25519PrivateKey) -> None:

@@ -22,10 +22,9 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from . import canonical, merkle, note
+from . import canonical, keys, merkle, note
 
 GENESIS = "0" * 64
 EVENT_TABLE = "audit_event"
@@ -103,20 +102,10 @@ class Server:
 
 
 def public_key(text: str) -> Ed25519PublicKey:
-    """base64 of the 32 raw bytes (as `manage.py signing_key` prints it), PEM, or a file holding either."""
-    text = text.strip()
-    if not text.startswith("-----BEGIN") and Path(text).is_file():
-        text = Path(text).read_text(encoding="ascii").strip()
     try:
-        if text.startswith("-----BEGIN"):
-            key = serialization.load_pem_public_key(text.encode("ascii"))
-        else:
-            key = Ed25519PublicKey.from_public_bytes(base64.b64decode(text, validate=True))
+        return keys.public_key_from_text(text)
     except ValueError as exc:
-        raise CannotCheck(f"--public-key: not an Ed25519 public key: {exc}") from exc
-    if not isinstance(key, Ed25519PublicKey):
-        raise CannotCheck("--public-key: not an Ed25519 key")
-    return key
+        raise CannotCheck(f"--public-key: {exc}") from exc
 
 
 def opened(log: str, text: str, key: Ed25519PublicKey, what: str) -> note.Checkpoint:

@@ -12,7 +12,6 @@ from approvals.registry import Approvable
 from approvals.services import approval_request_create
 from audit.services import actor_name, event_record
 from core.errors import Invalid
-from journal.services import journal_entry_add
 
 from .. import values
 from ..actions import BookAction
@@ -20,7 +19,7 @@ from ..ledger import ledger_append_many
 from ..models import CENT, LedgerKind, MtmRun, Position, Price
 from ..selectors import latest_price
 from ..state import state_apply_mark
-from .prices import price_rows_record
+from .prices import approved_price_journal, price_rows_record
 
 
 def mtm_run(*, actor, manual_prices: dict | None = None, reason: str = "", source: str = ""):
@@ -163,19 +162,8 @@ class PriceOverride(Approvable):
             f"Correct price: {price}. Source: {payload.get('source', '')}."
             for symbol, price in prices.items()
         ]
-        entry = journal_entry_add(
-            author=request.requested_by,
-            entry_type="mtm",
-            content="\n".join(
-                [
-                    *lines,
-                    f"Reason: {request.reason}",
-                    f"Approved by {actor_name(actor)} (approval #{request.pk}), MTM run #{run.pk}.",
-                ]
-            ),
-            links=[("approval", request.pk)],
-            tags=["mtm", "price-override"],
-            system=True,
+        entry = approved_price_journal(
+            request, actor=actor, lines=lines, outcome=f", MTM run #{run.pk}.", tag="price-override"
         )
         return {"mtm_run_id": run.pk, "journal_entry_id": entry.pk, "positions_marked": run.positions_marked}
 

@@ -122,6 +122,19 @@ def _price_text(price: Price | None) -> str | None:
     return str(price.price) if price else None
 
 
+def approved_price_journal(request: ApprovalRequest, *, actor, lines: list[str], outcome: str, tag: str):
+    """The system's `mtm` journal entry of an approved manual price or override: what, why, who approved."""
+    approved = f"Approved by {actor_name(actor)} (approval #{request.pk}){outcome}"
+    return journal_entry_add(
+        author=request.requested_by,
+        entry_type="mtm",
+        content="\n".join([*lines, f"Reason: {request.reason}", approved]),
+        links=[("approval", request.pk)],
+        tags=["mtm", tag],
+        system=True,
+    )
+
+
 class ManualPrice(Approvable):
     """A price typed by a person: recorded, with its journal entry, only once a second person approves."""
 
@@ -144,19 +157,8 @@ class ManualPrice(Approvable):
             f"(previous: {previous.get(p.instrument.symbol) or 'none'}). Source: {p.source}."
             for p in rows
         ]
-        entry = journal_entry_add(
-            author=request.requested_by,
-            entry_type="mtm",
-            content="\n".join(
-                [
-                    *lines,
-                    f"Reason: {request.reason}",
-                    f"Approved by {actor_name(actor)} (approval #{request.pk}); used by the next mark-to-market run.",
-                ]
-            ),
-            links=[("approval", request.pk)],
-            tags=["mtm", "manual-price"],
-            system=True,
+        entry = approved_price_journal(
+            request, actor=actor, lines=lines, outcome="; used by the next mark-to-market run.", tag="manual-price"
         )
         return {"price_ids": [p.pk for p in rows], "journal_entry_id": entry.pk}
 

@@ -19,8 +19,9 @@ from django.utils.html import escape
 from .errors import error_body
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-# Health and readiness must keep answering: load balancers decide from them.
-ALWAYS_OPEN = ("/health", "/api/v1/health", "/api/v1/ready", "/metrics", "/static/")
+# Health and readiness must keep answering: load balancers decide from them. The public status
+# page says "maintenance" in its own words (the banner's reason is internal).
+ALWAYS_OPEN = ("/health", "/api/v1/health", "/api/v1/ready", "/metrics", "/static/", "/status")
 # Signing in and out is not a change to the book: Ops must be able to log in to watch.
 WRITES_ALLOWED = ("/admin/login/", "/admin/logout/")
 

@@ -134,6 +134,9 @@ class Incident(models.Model):
     """Never deleted; every field change is audited with before/after."""
 
     title = models.CharField(max_length=200)
+    public_title = models.CharField(
+        max_length=200, blank=True, help_text="What the public status page says; blank shows a generic line."
+    )
     severity = models.CharField(max_length=2, choices=SeverityCode.choices, db_index=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DECLARED)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency: bumped by every change.")
@@ -230,6 +233,7 @@ class Kind(models.TextChoices):
     CHECKLIST = "checklist", "Checklist"
     COMMS = "comms", "Communication"
     PROBE = "probe", "Probe"
+    ALERT = "alert", "Alert"
 
 
 class TimelineEvent(ChainedModel):

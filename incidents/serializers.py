@@ -44,6 +44,7 @@ class IncidentSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "title",
+            "public_title",
             "severity",
             "status",
             "version",
@@ -101,6 +102,7 @@ class ImpactSerializer(StrictSerializer):
 
 class IncidentCreateSerializer(StrictSerializer):
     title = serializers.CharField(max_length=200)
+    public_title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     severity = serializers.ChoiceField(choices=SeverityCode.choices)
     detected_by = serializers.CharField(required=False, allow_blank=True, default="")
     runbook = serializers.CharField(required=False, allow_blank=True, default="")
@@ -113,6 +115,7 @@ class IncidentPatchSerializer(StrictSerializer):
 
     version = serializers.IntegerField(required=False, min_value=1)
     title = serializers.CharField(required=False, max_length=200)
+    public_title = serializers.CharField(required=False, max_length=200, allow_blank=True)
     severity = serializers.ChoiceField(choices=SeverityCode.choices, required=False)
     detected_by = serializers.CharField(required=False, allow_blank=True)
     runbook = serializers.CharField(required=False)

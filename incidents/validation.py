@@ -12,6 +12,7 @@ from .models import Kind, SeverityCode, Status
 
 IMPACT_FLAGS = ("trading_halted", "positions_affected", "data_affected")
 PROBE = re.compile(r"^probe:[a-z0-9_.-]{1,60}$")
+ALERT = re.compile(r"^alert:[A-Za-z0-9_.:-]{1,100}$")
 MAX_TEXT = 20_000
 FUTURE_TOLERANCE = dt.timedelta(seconds=5)
 
@@ -56,16 +57,21 @@ def title(value) -> str:
     return text(value, "title", limit=200)
 
 
+def public_title(value) -> str:
+    """The status page's words for the incident: never the internal title, so it may stay blank."""
+    return text(value, "public_title", required=False, limit=200)
+
+
 def detected_by(value) -> str:
-    """A username, or `probe:<name>`."""
+    """A username, `probe:<name>` or `alert:<alertname>` (Alertmanager)."""
     if not isinstance(value, str):
         raise Invalid("detected_by must be text.", fields={"detected_by": ["Must be a string."]})
-    if value == "" or PROBE.match(value):
+    if value == "" or PROBE.match(value) or ALERT.match(value):
         return value
     if get_user_model().objects.filter(username=value).exists():
         return value
     raise Invalid(
-        f"detected_by {value!r} is neither a user nor probe:<name>.",
+        f"detected_by {value!r} is neither a user, probe:<name> nor alert:<name>.",
         fields={"detected_by": ["Give a username or probe:<name>."]},
     )
 

@@ -10,5 +10,6 @@ class OpsAction(models.TextChoices):
     HEARTBEAT_LEADER_CHANGED = "ops.heartbeat.leader_changed", "Leadership of a heartbeat's instances changed"
     ALERT_RULE_SAVED = "ops.alert_rule.saved", "Alert rule defined or changed"
     ALERT_INCIDENT_DECLARED = "ops.alert.incident_declared", "A CRITICAL probe declared an incident"
+    ALERTMANAGER_INCIDENT_DECLARED = "ops.alertmanager.incident_declared", "An Alertmanager alert declared an incident"
     PROBE_RESULTS_PRUNED = "ops.probe_results.pruned", "Old probe results pruned"
     HEALTH_REPORT_CREATED = "ops.health_report.created", "Daily health report produced"

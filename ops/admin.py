@@ -5,7 +5,16 @@ from django.contrib import admin
 from core.admin import AppendOnlyAdmin, ReadOnlyAdmin, RoleAdmin
 
 from . import services
-from .models import AlertRule, HealthReport, Heartbeat, LeadershipChange, ProbeResult, ProbeState, TradingChange
+from .models import (
+    AlertGroup,
+    AlertRule,
+    HealthReport,
+    Heartbeat,
+    LeadershipChange,
+    ProbeResult,
+    ProbeState,
+    TradingChange,
+)
 
 
 @admin.register(AlertRule)
@@ -45,6 +54,12 @@ class ProbeResultAdmin(ReadOnlyAdmin):
 @admin.register(ProbeState)
 class ProbeStateAdmin(ReadOnlyAdmin):
     list_display = ["probe", "status", "latency_ms", "last_run_at", "last_ok_at", "incident_id", "message"]
+
+
+@admin.register(AlertGroup)
+class AlertGroupAdmin(ReadOnlyAdmin):
+    list_display = ["group_key", "receiver", "incident_id", "first_seen_at", "last_seen_at"]
+    search_fields = ["group_key"]
 
 
 @admin.register(HealthReport)

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
@@ -16,10 +17,12 @@ from core.idempotency import idempotent
 
 from . import cache as ops_cache
 from . import selectors, services
-from .authentication import CachedTokenAuthentication
+from .authentication import CachedTokenAuthentication, require_bearer
 from .catalog import PROBES
 from .models import HealthReport, Heartbeat, LeadershipChange, ProbeResult, ProbeState, Status, TradingChange
 from .serializers import (
+    AlertmanagerPayloadSerializer,
+    AlertmanagerResultSerializer,
     HealthReportSerializer,
     HeartbeatPingSerializer,
     HeartbeatSerializer,
@@ -36,6 +39,29 @@ OpsOnly = roles.role_required(roles.OPS, read=EVERY_ROLE)
 Halters = roles.role_required(roles.OPS, roles.PM, read=EVERY_ROLE)
 Readers = roles.role_required(read=EVERY_ROLE)
 CSV_LIMIT = 50_000  # rows in one probe-history spreadsheet
+
+
+class AlertmanagerView(APIView):
+    """Alertmanager's webhook receiver: its own bearer token (ALERTMANAGER_TOKEN), not a user's,
+    checked by the view itself (Alertmanager has no user and no role)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=AlertmanagerPayloadSerializer,
+        responses={200: AlertmanagerResultSerializer},
+        auth=[{"alertmanagerBearer": []}],
+        summary="Alertmanager webhook (payload version 4)",
+    )
+    def post(self, request):
+        require_bearer(request, "ALERTMANAGER_TOKEN", "The Alertmanager integration")
+        body = AlertmanagerPayloadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response(services.alertmanager_notify(payload=body.validated_data))
+
+    def get_authenticate_header(self, request) -> str:
+        return 'Bearer realm="alertmanager"'
 
 
 class TradingEnabledView(APIView):
@@ -162,6 +188,7 @@ class HealthReportListView(generics.ListAPIView):
 
 
 urlpatterns = [
+    path("integrations/alertmanager", AlertmanagerView.as_view(), name="integrations-alertmanager"),
     path("ops/trading-enabled", TradingEnabledView.as_view(), name="ops-trading-enabled"),
     path("ops/trading/halt", TradingHaltView.as_view(), name="ops-trading-halt"),
     path("ops/trading/resume", TradingResumeView.as_view(), name="ops-trading-resume"),

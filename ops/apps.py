@@ -8,6 +8,7 @@ VIEW = ("ops.view_proberesult", "ops.view_tradingchange", "ops.view_healthreport
 # Ops maintains alert rules, heartbeats and the Celery beat schedules.
 MAINTAIN = (
     "ops.view_probestate",
+    "ops.view_alertgroup",
     *(f"ops.{verb}_{model}" for model in ("alertrule", "heartbeat") for verb in ("view", "add", "change")),
     "ops.view_leadershipchange",
     "django_celery_beat.view_periodictask",

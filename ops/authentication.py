@@ -9,10 +9,13 @@ ordinary database lookup. For read-only endpoints: the user it returns is a stan
 carrying an id and roles, not a row to write through.
 """
 
+import hmac
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import NotAuthenticated, NotFound
 
 from core.roles import user_roles
 from core.tokens import cache_key
@@ -33,3 +36,14 @@ def _stand_in(entry: dict):
     user = get_user_model()(pk=entry["user_id"], is_active=True, is_superuser=entry["superuser"])
     user._pms_roles = set(entry["roles"])
     return user
+
+
+def require_bearer(request, setting: str, what: str) -> None:
+    """For the machine endpoints with a shared secret of their own (`/metrics`, Alertmanager): the
+    setting unset switches `what` off (404); otherwise the request must carry it as a bearer token."""
+    expected = getattr(settings, setting)
+    if not expected:
+        raise NotFound(f"{what} is disabled: set {setting} to enable it.")
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
+        raise NotAuthenticated(f"Send the token as `Authorization: Bearer <{setting}>`.")

@@ -180,3 +180,22 @@ class HealthReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'PASS' if self.passed else 'FAIL'}"
+
+
+class AlertGroup(models.Model):
+    """An Alertmanager group (its `groupKey`) and the incident its alerts go to.
+
+    A firing group keeps one incident while that incident is open; `seen` remembers which
+    notifications (alert fingerprint, start, status) are already on its timeline, so that
+    Alertmanager's repeats and retries add nothing.
+    """
+
+    group_key = models.CharField(max_length=1000, unique=True)
+    receiver = models.CharField(max_length=200, blank=True)
+    incident_id = models.BigIntegerField(null=True, blank=True)
+    seen = models.JSONField(default=list, blank=True)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.group_key[:60]} → incident #{self.incident_id}"

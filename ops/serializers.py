@@ -102,3 +102,40 @@ class HealthSerializer(serializers.Serializer):
 class ReadySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["ready", "not_ready"])
     checks = serializers.DictField(child=serializers.CharField())
+
+
+def _labels(**kwargs) -> serializers.DictField:
+    """Alertmanager's labels and annotations: an object of strings."""
+    return serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=10_000), **kwargs)
+
+
+# One alert of Alertmanager's webhook payload (version 4), every field it sends, under its own
+# camelCase names.
+class AlertmanagerAlertSerializer(StrictSerializer):
+    status = serializers.ChoiceField(choices=["firing", "resolved"])
+    labels = _labels()
+    annotations = _labels(required=False, default=dict)
+    startsAt = serializers.CharField(max_length=64)
+    endsAt = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    generatorURL = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    fingerprint = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+# Alertmanager's webhook payload, version 4 (prometheus.io/docs/alerting/latest/configuration/#webhook_config).
+class AlertmanagerPayloadSerializer(StrictSerializer):
+    version = serializers.ChoiceField(choices=["4"])
+    groupKey = serializers.CharField(max_length=1000)
+    truncatedAlerts = serializers.IntegerField(min_value=0, required=False, default=0)
+    status = serializers.ChoiceField(choices=["firing", "resolved"])
+    receiver = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    groupLabels = _labels(required=False, default=dict)
+    commonLabels = _labels(required=False, default=dict)
+    commonAnnotations = _labels(required=False, default=dict)
+    externalURL = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    alerts = serializers.ListField(child=AlertmanagerAlertSerializer(), min_length=1, max_length=1000)
+
+
+class AlertmanagerResultSerializer(serializers.Serializer):
+    incident_id = serializers.IntegerField(allow_null=True)
+    declared = serializers.BooleanField()
+    events = serializers.IntegerField()

@@ -1,22 +1,20 @@
-"""Workflow pages of ops: the ops dashboard (htmx-refreshed panel), its trading forms, and /metrics."""
+"""Workflow pages of ops: the ops dashboard (htmx-refreshed panel), its trading forms, the public
+status page and /metrics."""
 
-import hmac
-
-from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from prometheus_client import CONTENT_TYPE_LATEST
-from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.views import APIView
 
 from core import roles
 from core.errors import ServiceError
 
-from . import dashboard, metrics, services
+from . import dashboard, metrics, services, statuspage
+from .authentication import require_bearer
 
 
 class MetricsView(APIView):
@@ -34,16 +32,22 @@ class MetricsView(APIView):
         summary="Prometheus metrics (bearer METRICS_TOKEN)",
     )
     def get(self, request):
-        expected = settings.METRICS_TOKEN
-        if not expected:
-            raise NotFound("Metrics are disabled: set METRICS_TOKEN to enable /metrics.")
-        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
-            raise NotAuthenticated("Send the metrics token as `Authorization: Bearer <METRICS_TOKEN>`.")
+        require_bearer(request, "METRICS_TOKEN", "/metrics")
         return HttpResponse(metrics.exposition(), content_type=CONTENT_TYPE_LATEST)
 
     def get_authenticate_header(self, request) -> str:
         return 'Bearer realm="metrics"'
+
+
+@require_GET
+def status_page(request):
+    """The public status page: no login, nothing internal (ops/statuspage.py)."""
+    return render(request, "ops/status.html", {"page": statuspage.status(), "components": statuspage.COMPONENTS})
+
+
+@require_GET
+def status_json(request):
+    return JsonResponse(statuspage.status(), json_dumps_params={"ensure_ascii": False})
 
 
 @roles.role_page(*roles.ALL_ROLES)

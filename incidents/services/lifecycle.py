@@ -23,6 +23,7 @@ from . import resolution, runbooks
 # PATCH-able fields and their validators; everything else is refused by name.
 EDITABLE = {
     "title": validation.title,
+    "public_title": validation.public_title,
     "severity": validation.severity,
     "detected_by": validation.detected_by,
     "impact": validation.impact,
@@ -53,6 +54,7 @@ def incident_declare(
     actor,
     title: str,
     severity: str,
+    public_title: str = "",
     detected_by: str = "",
     runbook: str = "",
     symptoms: str = "",
@@ -62,6 +64,7 @@ def incident_declare(
     with transaction.atomic():
         incident = Incident.objects.create(
             title=validation.title(title),
+            public_title=validation.public_title(public_title),
             severity=validation.severity(severity),
             detected_by=validation.detected_by(detected_by),
             symptoms=validation.text(symptoms, "symptoms", required=False),

@@ -1,5 +1,6 @@
 """The write path of ops: keyword-only services, each one atomic and audited, and its approvable action."""
 
+from .alertmanager import alertmanager_notify
 from .config import alert_rule_save, heartbeat_save
 from .heartbeats import heartbeat_ping
 from .probes import probe_result_record, probe_results_prune
@@ -9,6 +10,7 @@ from .trading import TradingResume, trading_halt, trading_resume_request
 __all__ = [
     "TradingResume",
     "alert_rule_save",
+    "alertmanager_notify",
     "health_report_create",
     "heartbeat_ping",
     "heartbeat_save",

@@ -43,7 +43,13 @@ SPECTACULAR_SETTINGS = {
         "ProbeStatusEnum": "ops.models.Status",
         "ReadinessStatusEnum": ["ready", "not_ready"],
     },
-    # /metrics' own scheme: a bearer token from METRICS_TOKEN, not a user's token.
-    "APPEND_COMPONENTS": {"securitySchemes": {"metricsBearer": {"type": "http", "scheme": "bearer"}}},
+    # /metrics' and Alertmanager's own schemes: bearer tokens from METRICS_TOKEN and
+    # ALERTMANAGER_TOKEN, not a user's token.
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "metricsBearer": {"type": "http", "scheme": "bearer"},
+            "alertmanagerBearer": {"type": "http", "scheme": "bearer"},
+        }
+    },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.postprocess"],
 }

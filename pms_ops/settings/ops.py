@@ -29,6 +29,12 @@ OPS_RISK_TOLERANCE = env.float("OPS_RISK_TOLERANCE", default=0.01)
 OPS_REPORT_RESPONSE_MS = env.float("OPS_REPORT_RESPONSE_MS", default=100.0)
 OPS_REPORT_ERROR_RATE_PCT = env.float("OPS_REPORT_ERROR_RATE_PCT", default=1.0)
 OPS_REPORT_CACHE_HIT_PCT = env.float("OPS_REPORT_CACHE_HIT_PCT", default=40.0)
+# An Alertmanager alert whose `severity` label is missing or unknown declares at this severity.
+ALERTMANAGER_DEFAULT_SEVERITY = env("ALERTMANAGER_DEFAULT_SEVERITY", default="P3")
+# The public status page (/status/, /status.json): how long one rendering is reused (seconds),
+# and how many days of history it shows.
+STATUS_PAGE_CACHE_SECONDS = env.float("STATUS_PAGE_CACHE_SECONDS", default=15.0)
+STATUS_PAGE_DAYS = env.int("STATUS_PAGE_DAYS", default=14)
 # /metrics needs METRICS_TOKEN (settings/security.py) as a bearer token.
 
 # Each probe's interval is in ops/catalog.py; OPS_PROBE_INTERVAL_SECONDS sets one for all (tests,

@@ -37,6 +37,9 @@ for _proxy in TRUSTED_PROXIES:
 # --- /metrics: `Authorization: Bearer <METRICS_TOKEN>`; unset, /metrics answers 404 ---------------
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 
+# --- POST /api/v1/integrations/alertmanager: `Authorization: Bearer <ALERTMANAGER_TOKEN>`; unset, 404 ---
+ALERTMANAGER_TOKEN = env("ALERTMANAGER_TOKEN", default="")
+
 # --- Login throttling (django-axes) on every password login (app and middleware: base.py) ---------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: a locked-out login is refused before the password is checked

@@ -12,8 +12,9 @@ from rest_framework.permissions import AllowAny
 
 from core import roles
 
-# Open to anyone, by design (health probes, heartbeat-free liveness).
-PUBLIC = {"/api/v1/health", "/api/v1/ready"}
+# Open to anyone, by design (health probes, heartbeat-free liveness), or guarded by a shared secret
+# of their own instead of a user's role (Alertmanager's bearer ALERTMANAGER_TOKEN).
+PUBLIC = {"/api/v1/health", "/api/v1/ready", "/api/v1/integrations/alertmanager"}
 PERSON_FOR_ROLE = {
     roles.PM: "pam",
     roles.APPROVER: "alice",

@@ -37,7 +37,8 @@ class IncidentSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
     recovery_time_seconds = serializers.SerializerMethodField()
     allowed_next = serializers.SerializerMethodField()
-    checklist = serializers.SerializerMethodField()
+    # Declared once (not built per incident in a method): a list page serializes fifty incidents.
+    checklist = ChecklistItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = Incident
@@ -87,10 +88,6 @@ class IncidentSerializer(serializers.ModelSerializer):
 
     def get_allowed_next(self, incident: Incident) -> list[str]:
         return list(incident.allowed_next())
-
-    @extend_schema_field(ChecklistItemSerializer(many=True))
-    def get_checklist(self, incident: Incident) -> list:
-        return ChecklistItemSerializer(incident.checklist.all(), many=True).data
 
 
 class ImpactSerializer(StrictSerializer):

@@ -20,7 +20,7 @@ TABLE = "journal_journalentry"
 # ts_headline marks matches with these; they are swapped for <mark> after HTML-escaping the
 # snippet, so entry text can never inject markup. Content may not contain them (services.py).
 START, STOP = "\x02", "\x03"
-WINDOW = 1000
+WINDOW = 500
 
 
 class SearchColumn(Expression):

@@ -22,7 +22,8 @@ def entry_list(
     q: str | None = None,
     all_versions: bool = False,
 ) -> QuerySet[JournalEntry]:
-    """Newest versions (or every version), filtered; ranked by relevance when searching on PostgreSQL."""
+    """Newest versions (or every version), filtered, newest first; ranked by relevance when searching
+    on PostgreSQL, by when they occurred within a `since`/`until` window."""
     qs = JournalEntry.objects.select_related("author")
     if not all_versions:
         qs = qs.latest_versions()
@@ -39,6 +40,10 @@ def entry_list(
     if q:
         qs = search.matching(qs, q)
         return qs.order_by("-rank", "-pk") if search.is_full_text() else qs.order_by("-pk")
+    if since or until:
+        # A time window lists newest occurrence first, read straight from the (occurred_at, id)
+        # index: ordered by id, PostgreSQL walks every entry recorded after the window to reach it.
+        return qs.order_by("-occurred_at", "-pk")
     return qs.order_by("-pk")
 
 

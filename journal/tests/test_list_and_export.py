@@ -68,3 +68,16 @@ def test_csv_defuses_spreadsheet_formulas(api, add):
 
 def test_csv_needs_a_reading_role(api, add):
     assert api["nobody"].get(LIST, {"format": "csv"}).status_code == 403
+
+
+def test_a_time_window_lists_newest_occurrence_first_across_pages(api, add):
+    now = timezone.now()
+    late = add("recorded first, occurred last", occurred_at=now - dt.timedelta(hours=1))
+    early = add("backfilled: occurred first", occurred_at=now - dt.timedelta(hours=5))
+    middle = add("occurred in between", occurred_at=now - dt.timedelta(hours=3))
+    add("before the window", occurred_at=now - dt.timedelta(days=3))
+    since = (now - dt.timedelta(days=1)).isoformat()
+    first = api["audrey"].get(LIST, {"since": since, "page_size": 2}).json()
+    assert [r["id"] for r in first["results"]] == [late.pk, middle.pk]
+    second = api["audrey"].get(first["next"]).json()
+    assert [r["id"] for r in second["results"]] == [early.pk] and second["next"] is None

@@ -47,7 +47,9 @@ class Severity(models.Model):
 
     code = models.CharField(max_length=2, primary_key=True, choices=SeverityCode.choices)
     description = models.CharField(max_length=200)
-    response_minutes = models.PositiveIntegerField(help_text="Acknowledge within this many minutes.")
+    response_minutes = models.PositiveIntegerField(
+        help_text="Seed 003 response time: resolve within this; past it an unresolved P1 climbs a level."
+    )
     update_cadence_minutes = models.PositiveIntegerField(
         null=True, blank=True, help_text="Remind the commander to post a status update this often (seed 001: P1, 5)."
     )

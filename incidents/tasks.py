@@ -35,11 +35,13 @@ def sweep_deliveries() -> int:
 
 
 @shared_task(bind=True, name="incidents.deliver", max_retries=None, ignore_result=True)
-def deliver(self, delivery_id: int) -> None:
+def deliver(self, delivery_id: int):
     """Send one outbox row; retry with exponential backoff; after the last try, fail it onto the timeline."""
     error = outbox.attempt(delivery_id)
     if error is None:
         return
     if self.request.retries < settings.INCIDENTS_DELIVERY_RETRIES:
-        raise self.retry(countdown=settings.INCIDENTS_DELIVERY_BACKOFF_SECONDS * 2**self.request.retries)
+        # Returned, not raised: a worker schedules the retry either way, and in eager mode (tests,
+        # CELERY_TASK_EAGER_PROPAGATES) a returned Retry is applied again where a raised one escapes.
+        return self.retry(countdown=settings.INCIDENTS_DELIVERY_BACKOFF_SECONDS * 2**self.request.retries, throw=False)
     outbox.fail(delivery_id, error)

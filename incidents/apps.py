@@ -23,3 +23,6 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incidents"
     audit_actions = (IncidentsAction,)
     grants = GRANTS
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (the outbox rings `incidents.deliver` by name)

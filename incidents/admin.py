@@ -28,16 +28,6 @@ class ConfigAdmin(RoleAdmin):
 
 @admin.register(Severity)
 class SeverityAdmin(ConfigAdmin):
-    list_display = [
-        "code",
-        "description",
-        "acknowledge_minutes",
-        "response_minutes",
-        "pages",
-        "escalate_until_resolved",
-        "update_cadence_minutes",
-        "status_update_minutes",
-    ]
     list_editable = [
         "acknowledge_minutes",
         "response_minutes",
@@ -46,6 +36,7 @@ class SeverityAdmin(ConfigAdmin):
         "update_cadence_minutes",
         "status_update_minutes",
     ]
+    list_display = ["code", "description", *list_editable]
     readonly_fields = ["code"]
 
     def has_add_permission(self, request) -> bool:

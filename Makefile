@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 # debug pages), keeping the embedded default's conveniences: plain HTTP on localhost, static files
 # straight from the source tree (no collectstatic), e-mail printed on the console.
 RUN_ENV := DEBUG=false SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
-	SECURE_HSTS_SECONDS=0 WHITENOISE_USE_FINDERS=true EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
+	SECURE_HSTS_SECONDS=0 WHITENOISE_USE_FINDERS=true EMAIL_URL=consolemail://
 
 .PHONY: run test test-postgres test-sqlite lint bench chromium services clean
 

@@ -6,15 +6,17 @@ from django.contrib import admin
 from core.admin import AppendOnlyAdmin, ReadOnlyAdmin, ReadOnlyInline, RoleAdmin
 
 from .models import (
+    Delivery,
     EscalationLevel,
     Incident,
     OnCallShift,
     Runbook,
     RunbookVersion,
     Severity,
+    Subscriber,
     TimelineEvent,
 )
-from .services import config, runbooks
+from .services import communications, config, runbooks
 
 
 class ConfigAdmin(RoleAdmin):
@@ -26,8 +28,15 @@ class ConfigAdmin(RoleAdmin):
 
 @admin.register(Severity)
 class SeverityAdmin(ConfigAdmin):
-    list_display = ["code", "description", "response_minutes", "update_cadence_minutes"]
-    list_editable = ["response_minutes", "update_cadence_minutes"]
+    list_editable = [
+        "acknowledge_minutes",
+        "response_minutes",
+        "pages",
+        "escalate_until_resolved",
+        "update_cadence_minutes",
+        "status_update_minutes",
+    ]
+    list_display = ["code", "description", *list_editable]
     readonly_fields = ["code"]
 
     def has_add_permission(self, request) -> bool:
@@ -114,3 +123,47 @@ class TimelineEventAdmin(AppendOnlyAdmin):
     list_display = ["incident", "seq", "kind", "author", "occurred_at", "text"]
     list_filter = ["kind"]
     list_select_related = ["incident"]
+
+
+class SubscriberForm(forms.ModelForm):
+    severities = forms.MultipleChoiceField(choices=Severity._meta.get_field("code").choices)
+
+    class Meta:
+        model = Subscriber
+        fields = ["email", "severities", "active"]
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(RoleAdmin):
+    """Who is e-mailed when incidents of their severities are declared, updated, resolved."""
+
+    form = SubscriberForm
+    list_display = ["email", "severities", "active", "created_at", "created_by"]
+    list_filter = ["active"]
+    search_fields = ["email"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        communications.subscriber_save(
+            actor=request.user,
+            email=data["email"],
+            severities=list(data["severities"]),
+            active=data["active"],
+            subscriber=obj if change else None,
+        )
+
+    def delete_model(self, request, obj):
+        communications.subscriber_remove(actor=request.user, subscriber=obj)
+
+    def get_actions(self, request) -> dict:
+        return {}  # bulk delete would bypass the audited service
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    """The outbox: what was sent to whom, how many tries, and why it failed."""
+
+    list_display = ["id", "incident", "purpose", "channel", "target", "state", "attempts", "created_at"]
+    list_filter = ["state", "purpose", "channel"]
+    list_select_related = ["incident"]
+    show_full_result_count = False

@@ -18,7 +18,7 @@ from core.csv import CSVRenderer
 from core.idempotency import idempotent
 from core.roles import ALL_ROLES, INCIDENT_COMMANDER, OPS, WRITERS, has_role, role_required
 
-from . import selectors, services
+from . import comms_api, selectors, services
 from .models import Incident, Kind, PostMortem, Runbook, RunbookVersion, SeverityCode, Status, TimelineEvent
 from .records import postmortem_markdown
 from .renderers import MarkdownRenderer
@@ -251,3 +251,6 @@ urlpatterns = [
     path("incidents/<int:pk>/postmortem", PostMortemView.as_view(), name="incident-postmortem"),
     path("runbooks/", RunbookListView.as_view(), name="runbook-list"),
 ]
+
+
+urlpatterns += comms_api.urlpatterns  # status updates and subscribers (comms_api.py)

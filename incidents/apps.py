@@ -12,6 +12,8 @@ RUN = (
     "incidents.view_escalationlevel",
     "incidents.change_escalationlevel",
     "incidents.view_runbookversion",
+    "incidents.view_delivery",
+    *(f"incidents.{verb}_subscriber" for verb in ("view", "add", "change", "delete")),
 )
 GRANTS = {role: (*VIEW, *RUN) if role in (INCIDENT_COMMANDER, OPS) else VIEW for role in ALL_ROLES}
 
@@ -21,3 +23,6 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incidents"
     audit_actions = (IncidentsAction,)
     grants = GRANTS
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (the outbox rings `incidents.deliver` by name)

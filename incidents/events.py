@@ -60,10 +60,30 @@ def checklist_event(incident: Incident, actor, step: str, position: int, ticked:
     return _append(incident, Kind.CHECKLIST, text, actor, None, {"position": position, "ticked": ticked})
 
 
-def escalation_event(incident: Incident, level: int, name: str, recipients: list[str]) -> TimelineEvent:
-    text = f"Escalated to level {level} ({name}): not acknowledged within the {incident.severity} target"
-    data = {"escalation_level": level, "recipients": recipients}
-    return _append(incident, Kind.COMMS, text, "system:escalation", None, data)
+def page_event(incident: Incident, text: str, data: dict) -> TimelineEvent:
+    """Someone was paged or notified: at declaration, or one step up the escalation path."""
+    return _append(incident, Kind.PAGE, text, "system:paging", None, data)
+
+
+def delivery_failed_event(incident: Incident, delivery, error: str) -> TimelineEvent:
+    text = f"Could not deliver the {delivery.get_purpose_display().lower()} to {delivery.target}: {error}"
+    data = {
+        "delivery": delivery.pk,
+        "channel": delivery.channel,
+        "target": delivery.target,
+        "attempts": delivery.attempts,
+    }
+    return _append(incident, Kind.DELIVERY_FAILED, text, "system:delivery", None, data)
+
+
+def status_update_event(incident: Incident, actor, text: str) -> TimelineEvent:
+    """What stakeholders are told (the status page and subscribers read these, nothing else)."""
+    return _append(incident, Kind.STATUS_UPDATE, text, actor, None, {})
+
+
+def status_update_nudge_event(incident: Incident, person: str, minutes: int) -> TimelineEvent:
+    text = f"Reminder to {person or 'the communications lead'}: no stakeholder status update for {minutes} min"
+    return _append(incident, Kind.COMMS, text, "system:status-updates", None, {"nudge": True, "to": person})
 
 
 def cadence_reminder_event(incident: Incident, commander: str, minutes: int) -> TimelineEvent:

@@ -47,9 +47,25 @@ class Severity(models.Model):
 
     code = models.CharField(max_length=2, primary_key=True, choices=SeverityCode.choices)
     description = models.CharField(max_length=200)
-    response_minutes = models.PositiveIntegerField(help_text="Acknowledge within this many minutes.")
+    response_minutes = models.PositiveIntegerField(
+        help_text="Seed 003 response time: resolve within this; past it an unresolved P1 climbs a level."
+    )
     update_cadence_minutes = models.PositiveIntegerField(
         null=True, blank=True, help_text="Remind the commander to post a status update this often (seed 001: P1, 5)."
+    )
+    acknowledge_minutes = models.PositiveIntegerField(
+        default=15, help_text="Page the next person when nobody acknowledged within this (seed 003: P1, 5)."
+    )
+    pages = models.BooleanField(
+        default=False, help_text="Declaring pages the on-call (with an acknowledge link) and escalates; else notifies."
+    )
+    escalate_until_resolved = models.BooleanField(
+        default=False, help_text="Acknowledged but unresolved past the response time: the next level is paged."
+    )
+    status_update_minutes = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Nudge the communications lead without a stakeholder update this often (seed 001: 10).",
     )
 
     class Meta:
@@ -62,6 +78,10 @@ class Severity(models.Model):
     @property
     def response_target(self) -> timedelta:
         return timedelta(minutes=self.response_minutes)
+
+    @property
+    def acknowledge_target(self) -> timedelta:
+        return timedelta(minutes=self.acknowledge_minutes)
 
 
 class Runbook(models.Model):
@@ -164,6 +184,8 @@ class Incident(models.Model):
     escalation_level = models.PositiveSmallIntegerField(default=0)
     escalated_at = models.DateTimeField(null=True, blank=True)
     update_reminded_at = models.DateTimeField(null=True, blank=True)
+    backup_paged_at = models.DateTimeField(null=True, blank=True, help_text="When the on-call backups were paged.")
+    status_nudged_at = models.DateTimeField(null=True, blank=True, help_text="Last nudge for a stakeholder update.")
     journal_entry_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     objects = IncidentQuerySet.as_manager()
@@ -234,6 +256,9 @@ class Kind(models.TextChoices):
     COMMS = "comms", "Communication"
     PROBE = "probe", "Probe"
     ALERT = "alert", "Alert"
+    STATUS_UPDATE = "status_update", "Status update"
+    PAGE = "page", "Page"
+    DELIVERY_FAILED = "delivery_failed", "Delivery failed"
 
 
 class TimelineEvent(ChainedModel):
@@ -326,3 +351,81 @@ class EscalationLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level}. {self.name}"
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def never_started(self, older_than: timedelta):
+        """Recorded but not picked up by a worker (the broker was down, the message lost): re-send."""
+        return self.filter(state=Delivery.State.PENDING, created_at__lt=timezone.now() - older_than)
+
+
+class Delivery(models.Model):
+    """One message to one target (an e-mail address or a webhook): the outbox row.
+
+    Recorded in the transaction that decided to send it, sent by a Celery task after commit,
+    re-sent by the sweeper when no worker ever started it. A delivery that finally fails is a
+    `delivery_failed` timeline event: nothing is dropped silently.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        WEBHOOK = "webhook", "Webhook (JSON)"
+        SLACK = "slack", "Webhook (Slack)"
+
+    class Purpose(models.TextChoices):
+        PAGE = "page", "Page"
+        NOTIFY = "notify", "Notification"
+        ESCALATION = "escalation", "Escalation"
+        REMINDER = "reminder", "Reminder"
+        NUDGE = "nudge", "Status-update nudge"
+        SUBSCRIBER = "subscriber", "Subscriber message"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="deliveries")
+    purpose = models.CharField(max_length=12, choices=Purpose.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    target = models.CharField(max_length=500, help_text="E-mail address or webhook URL.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    payload = models.JSONField(default=dict, blank=True, help_text="The webhook's JSON body.")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    acknowledge_link = models.BooleanField(default=False, help_text="The message carries a one-use acknowledge link.")
+    link_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        indexes = [models.Index(fields=["state", "created_at"], name="incident_delivery_state")]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} #{self.pk} to {self.target} ({self.state})"
+
+
+class Subscriber(models.Model):
+    """A stakeholder who is e-mailed when an incident of a chosen severity is declared, updated or resolved."""
+
+    email = models.EmailField(unique=True)
+    severities = models.JSONField(default=list, help_text='Severity codes, e.g. ["P1", "P2"].')
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({', '.join(self.severities)})"

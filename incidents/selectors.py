@@ -9,7 +9,7 @@ from core.dates import parse_moment
 from core.errors import Invalid
 from core.parsers import printable
 
-from .models import Incident, SeverityCode, Status, TimelineEvent
+from .models import Incident, Kind, SeverityCode, Status, TimelineEvent
 
 CHART_DAYS = 90
 
@@ -87,3 +87,8 @@ def _minutes(value) -> float | None:
         return None
     seconds = value.total_seconds() if isinstance(value, dt.timedelta) else float(value) / 1_000_000
     return round(seconds / 60, 1)
+
+
+def latest_status_update(incident: Incident) -> TimelineEvent | None:
+    """The newest stakeholder status update (what the status page and subscribers last heard)."""
+    return incident.events.filter(kind=Kind.STATUS_UPDATE).order_by("-seq").first()

@@ -1,15 +1,17 @@
-"""Beat tasks: escalate unacknowledged incidents, remind P1 commanders. They take no state, only ids."""
+"""Beat tasks (escalate, remind, nudge, sweep the outbox) and the one sender. They take only ids."""
 
 from celery import shared_task
+from django.conf import settings
 
-from .models import Incident, SeverityCode
+from . import outbox
+from .models import Incident, Severity, SeverityCode
 from .services import escalation
 
 
 @shared_task(name="incidents.escalate_unacknowledged")
 def escalate_unacknowledged() -> int:
-    """One level per run at most, per incident (the service re-checks under a lock)."""
-    ids = list(Incident.objects.unacknowledged().values_list("pk", flat=True))
+    """Every open incident's due escalation step (unacknowledged, or P1 unresolved); one step per run."""
+    ids = list(Incident.objects.open().values_list("pk", flat=True))
     return sum(1 for pk in ids if escalation.incident_escalate(incident=pk))
 
 
@@ -17,3 +19,29 @@ def escalate_unacknowledged() -> int:
 def remind_status_updates() -> int:
     ids = list(Incident.objects.open().filter(severity=SeverityCode.P1).values_list("pk", flat=True))
     return sum(1 for pk in ids if escalation.incident_cadence_remind(incident=pk))
+
+
+@shared_task(name="incidents.nudge_status_updates")
+def nudge_status_updates() -> int:
+    """Open incidents whose severity has a stakeholder-update cadence (P1, P2) and none posted in it."""
+    paced = Severity.objects.filter(status_update_minutes__isnull=False).values("code")
+    ids = list(Incident.objects.open().filter(severity__in=paced).values_list("pk", flat=True))
+    return sum(1 for pk in ids if escalation.incident_status_update_nudge(incident=pk))
+
+
+@shared_task(name="incidents.sweep_deliveries")
+def sweep_deliveries() -> int:
+    return outbox.sweep()
+
+
+@shared_task(bind=True, name="incidents.deliver", max_retries=None, ignore_result=True)
+def deliver(self, delivery_id: int):
+    """Send one outbox row; retry with exponential backoff; after the last try, fail it onto the timeline."""
+    error = outbox.attempt(delivery_id)
+    if error is None:
+        return
+    if self.request.retries < settings.INCIDENTS_DELIVERY_RETRIES:
+        # Returned, not raised: a worker schedules the retry either way, and in eager mode (tests,
+        # CELERY_TASK_EAGER_PROPAGATES) a returned Retry is applied again where a raised one escapes.
+        return self.retry(countdown=settings.INCIDENTS_DELIVERY_BACKOFF_SECONDS * 2**self.request.retries, throw=False)
+    outbox.fail(delivery_id, error)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import comms_views, views
 
 app_name = "incidents"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("incidents/<int:pk>/status", views.status_change, name="status"),
     path("incidents/<int:pk>/roles", views.role_assign, name="roles"),
     path("incidents/<int:pk>/checklist/<int:position>", views.checklist_tick, name="checklist-tick"),
+    path("incidents/<int:pk>/status-updates", comms_views.status_update_add, name="status-update"),
+    path("incidents/acknowledge/<str:token>", comms_views.acknowledge_link, name="acknowledge-link"),
     path("incidents/<int:pk>/postmortem", views.postmortem, name="postmortem"),
     path("incidents/<int:pk>/postmortem.md", views.postmortem_export, name="postmortem-export"),
 ]

@@ -18,7 +18,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core.maintenance import maintenance_state
-from incidents.models import Incident, TimelineEvent
+from incidents.models import Incident
+from incidents.selectors import latest_status_update
 
 from .catalog import PROBES
 from .models import Level, ProbeResult, ProbeState, Status, TradingChange
@@ -88,7 +89,7 @@ def _components(now: dt.datetime) -> list[dict]:
 
 
 def _update(incident: Incident) -> dict | None:
-    event = TimelineEvent.objects.filter(incident=incident, kind="status_update").order_by("-id").first()
+    event = latest_status_update(incident)
     return {"text": event.text, "at": event.occurred_at} if event else None
 
 

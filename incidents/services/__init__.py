@@ -1,7 +1,8 @@
 """The incidents' write path: every change is one of these keyword-only, atomic, audited functions."""
 
+from .communications import page_link_use, status_update_post, subscriber_remove, subscriber_save
 from .config import config_save
-from .escalation import incident_cadence_remind, incident_escalate
+from .escalation import incident_cadence_remind, incident_escalate, incident_status_update_nudge
 from .lifecycle import (
     incident_declare,
     incident_event_add,
@@ -21,7 +22,12 @@ __all__ = [
     "incident_event_add",
     "incident_role_assign",
     "incident_status_change",
+    "incident_status_update_nudge",
     "incident_update",
+    "page_link_use",
     "postmortem_save",
     "runbook_revise",
+    "status_update_post",
+    "subscriber_remove",
+    "subscriber_save",
 ]

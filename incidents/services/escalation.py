@@ -1,12 +1,15 @@
-"""Escalating unacknowledged incidents (seed 003's path) and reminding P1 commanders (seed 001 cadence).
+"""Escalation along seed 003's path, and the reminders of seed 001 Runbook 11's cadences.
 
-Called by the beat tasks in `tasks.py` with an incident id; each call re-locks the row
-and re-checks, so a duplicate or late run does nothing twice. Mail and webhook go out
-after commit.
+Paging at declaration is step one (`paging.page_on_declare`). Then, one step per beat run:
+not acknowledged within the severity's acknowledge target → the on-call backups, then each
+next level of the path; for a severity that escalates until resolved (P1), acknowledged
+but unresolved past the response time → the next level again. Each step is a `page`
+timeline event, an audit event and outbox messages. Called by the beat tasks with an id;
+each call re-locks the row and re-checks, so a duplicate or late run does nothing twice.
 """
 
 import datetime as dt
-from functools import partial
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,77 +17,117 @@ from django.utils import timezone
 from audit.services import event_record
 from incidents.actions import IncidentsAction
 
-from .. import events, notify
+from .. import events, messages, outbox
 from ..locks import lock
-from ..models import EscalationLevel, Incident, Kind, OnCallShift, RoleName, Severity, Status
+from ..models import Delivery, EscalationLevel, Incident, Kind, RoleName, Severity, Status
+from .paging import on_call
 
 
-def due_level(incident: Incident, severity: Severity, now: dt.datetime) -> int:
-    """Level n is due once n response targets passed without acknowledgement."""
-    elapsed = now - incident.declared_at
-    return int(elapsed / severity.response_target) if severity.response_minutes else 0
+@dataclass(frozen=True)
+class Step:
+    """Who the next escalation pages, and why."""
+
+    name: str
+    level: int
+    backup: bool
+    reason: str
+    recipients: list[outbox.Recipient]
+    webhook_url: str = ""
 
 
-def on_call_emails(day: dt.date) -> list[str]:
-    shifts = OnCallShift.objects.filter(starts_on__lte=day, ends_on__gte=day).select_related("primary", "backup")
-    return sorted({s.primary.email for s in shifts if s.primary.email})
+def _window(incident: Incident, severity: Severity) -> tuple[dt.timedelta, str] | None:
+    if incident.status == Status.DECLARED:
+        return severity.acknowledge_target, f"not acknowledged within {severity.acknowledge_minutes} min"
+    if incident.status in (Status.ACKNOWLEDGED, Status.MITIGATED) and severity.escalate_until_resolved:
+        return severity.response_target, f"not resolved within {severity.response_minutes} min"
+    return None
 
 
-def recipients(level: EscalationLevel, day: dt.date) -> list[str]:
+def next_step(incident: Incident, severity: Severity, now: dt.datetime) -> Step | None:
+    """The step due now, if any: the backups first (unacknowledged only), then the next level."""
+    window = _window(incident, severity) if severity.pages else None
+    if window is None or now - (incident.escalated_at or incident.declared_at) < window[0]:
+        return None
+    reason = window[1]
+    if incident.status == Status.DECLARED and incident.escalation_level == 1 and not incident.backup_paged_at:
+        return Step("the on-call backup", 1, True, reason, on_call(timezone.localdate(now), backup=True))
+    level = EscalationLevel.objects.filter(level__gt=incident.escalation_level).order_by("level").first()
+    if level is None:
+        return None
     if level.level == 1:
-        return on_call_emails(day)
-    return [level.email] if level.email else []
+        recipients = on_call(timezone.localdate(now))
+    else:
+        recipients = [outbox.Recipient(level.email)] if level.email else []
+    return Step(f"level {level.level} ({level.name})", level.level, False, reason, recipients, level.webhook_url)
 
 
-def incident_escalate(*, incident: Incident | int, now: dt.datetime | None = None) -> int | None:
-    """Raise an unacknowledged incident one level if its next level is due; return the new level."""
+def incident_escalate(*, incident: Incident | int, now: dt.datetime | None = None) -> str | None:
+    """Take the escalation step that is due, if any; return its name."""
     now = now or timezone.now()
     with transaction.atomic():
         incident = lock(incident)
-        if incident.status != Status.DECLARED:
+        step = next_step(incident, Severity.objects.get(code=incident.severity), now)
+        if step is None:
             return None
-        level = EscalationLevel.objects.filter(level=incident.escalation_level + 1).first()
-        severity = Severity.objects.get(code=incident.severity)
-        if level is None or due_level(incident, severity, now) <= incident.escalation_level:
-            return None
-        to = recipients(level, now.date())
-        incident.escalation_level, incident.escalated_at = level.level, now
+        incident.escalation_level, incident.escalated_at = step.level, now
+        if step.backup:
+            incident.backup_paged_at = now
         incident.version += 1
-        incident.save(update_fields=["escalation_level", "escalated_at", "version"])
-        events.escalation_event(incident, level.level, level.name, to)
+        incident.save(update_fields=["escalation_level", "escalated_at", "backup_paged_at", "version"])
+        webhooks = outbox.webhook_targets(step.webhook_url)
+        outbox.record(
+            incident,
+            Delivery.Purpose.ESCALATION,
+            messages.escalated(incident, step.name, step.reason),
+            recipients=step.recipients,
+            webhooks=webhooks,
+            acknowledge=incident.status == Status.DECLARED,
+        )
+        who = [r.email for r in step.recipients]
+        text = f"Escalated to {step.name}: {step.reason}; paged {', '.join(who) or 'nobody (no address)'}"
+        data = {"escalation_level": step.level, "backup": step.backup, "recipients": who}
+        events.page_event(incident, text, {**data, "webhooks": [u for _, u in webhooks]})
         event_record(
             actor="system:escalation",
             action=IncidentsAction.INCIDENT_ESCALATED,
             subject_type="incidents.incident",
             subject_id=incident.pk,
-            payload={"level": level.level, "name": level.name, "recipients": to},
+            payload={**data, "reason": step.reason},
         )
-        transaction.on_commit(partial(notify.escalation, incident.pk, level.level, to, level.webhook_url))
-    return level.level
+    return step.name
 
 
-def _last_update(incident: Incident) -> dt.datetime:
-    """The newest status update a person posted (comms not written by the system), else the declaration."""
+def _last(incident: Incident, *, kind: str, also: dt.datetime | None) -> dt.datetime:
+    """The newest event of `kind` a person wrote, else the declaration (or the last reminder)."""
     last = (
-        incident.events.filter(kind=Kind.COMMS)
+        incident.events.filter(kind=kind)
         .exclude(author__startswith="system")
         .order_by("-seq")
         .values_list("recorded_at", flat=True)
         .first()
     )
-    return max(filter(None, [last, incident.declared_at, incident.update_reminded_at]))
+    return max(filter(None, [last, incident.declared_at, also]))
+
+
+def _holder(incident: Incident, *roles: str):
+    """The first of `roles` someone holds on this incident, and that person (or None)."""
+    for role in roles:
+        held = incident.roles.filter(role=role).select_related("user").first()
+        if held:
+            return held.user
+    return None
 
 
 def incident_cadence_remind(*, incident: Incident | int, now: dt.datetime | None = None) -> bool:
-    """While a P1 is open, remind its commander when no status update went out within the cadence."""
+    """While a P1 is open, remind its commander when no team update (comms) went out within the cadence."""
     now = now or timezone.now()
     with transaction.atomic():
         incident = lock(incident)
         cadence = Severity.objects.get(code=incident.severity).update_cadence_minutes
-        if not incident.is_open or not cadence or now - _last_update(incident) < dt.timedelta(minutes=cadence):
+        due = _last(incident, kind=Kind.COMMS, also=incident.update_reminded_at) + dt.timedelta(minutes=cadence or 0)
+        if not incident.is_open or not cadence or now < due:
             return False
-        role = incident.roles.filter(role=RoleName.COMMANDER).select_related("user").first()
-        commander = role.user if role else None
+        commander = _holder(incident, RoleName.COMMANDER)
         incident.update_reminded_at = now
         incident.save(update_fields=["update_reminded_at"])
         events.cadence_reminder_event(incident, commander.get_username() if commander else "", cadence)
@@ -95,6 +138,37 @@ def incident_cadence_remind(*, incident: Incident | int, now: dt.datetime | None
             subject_id=incident.pk,
             payload={"commander": commander.get_username() if commander else None, "cadence_minutes": cadence},
         )
-        email = commander.email if commander else ""
-        transaction.on_commit(partial(notify.cadence_reminder, incident.pk, email, cadence))
+        recipients = [outbox.Recipient(commander.email, commander)] if commander and commander.email else []
+        message = messages.cadence_reminder(incident, cadence)
+        outbox.record(incident, Delivery.Purpose.REMINDER, message, recipients=recipients)
+    return True
+
+
+def incident_status_update_nudge(*, incident: Incident | int, now: dt.datetime | None = None) -> bool:
+    """An open P1/P2 without a stakeholder status update within its cadence: nudge the communications
+    lead (the commander when nobody holds that role) on the timeline and by mail; with nobody in
+    either role, the chat webhooks hear it instead."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        incident = lock(incident)
+        cadence = Severity.objects.get(code=incident.severity).status_update_minutes
+        due = _last(incident, kind=Kind.STATUS_UPDATE, also=incident.status_nudged_at)
+        if not incident.is_open or not cadence or now < due + dt.timedelta(minutes=cadence):
+            return False
+        person = _holder(incident, RoleName.COMMUNICATIONS, RoleName.COMMANDER)
+        incident.status_nudged_at = now
+        incident.save(update_fields=["status_nudged_at"])
+        name = person.get_username() if person else ""
+        events.status_update_nudge_event(incident, name, cadence)
+        event_record(
+            actor="system:status-updates",
+            action=IncidentsAction.STATUS_UPDATE_NUDGED,
+            subject_type="incidents.incident",
+            subject_id=incident.pk,
+            payload={"to": name or None, "cadence_minutes": cadence},
+        )
+        recipients = [outbox.Recipient(person.email, person)] if person and person.email else []
+        webhooks = [] if recipients else outbox.webhook_targets()
+        message = messages.status_update_nudge(incident, cadence)
+        outbox.record(incident, Delivery.Purpose.NUDGE, message, recipients=recipients, webhooks=webhooks)
     return True

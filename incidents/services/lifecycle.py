@@ -18,7 +18,7 @@ from incidents.actions import IncidentsAction
 from .. import events, validation
 from ..locks import lock
 from ..models import TRANSITIONS, Incident, IncidentRole, RoleName, Status, TimelineEvent
-from . import resolution, runbooks
+from . import paging, resolution, runbooks
 
 # PATCH-able fields and their validators; everything else is refused by name.
 EDITABLE = {
@@ -60,7 +60,11 @@ def incident_declare(
     symptoms: str = "",
     impact: dict | None = None,
 ) -> Incident:
-    """Open a new incident; with a runbook slug, attach its current version and checklist."""
+    """Open a new incident; with a runbook slug, attach its current version and checklist.
+
+    The on-call is paged (or notified, by severity) in the same transaction: the messages are
+    outbox rows, so a declared incident always has its page recorded.
+    """
     with transaction.atomic():
         incident = Incident.objects.create(
             title=validation.title(title),
@@ -82,6 +86,7 @@ def incident_declare(
             subject_id=incident.pk,
             payload={"severity": incident.severity, "title": incident.title, "runbook": str(version or "")},
         )
+        paging.page_on_declare(incident)  # every way of declaring (person, probe, alert) pages
     return incident
 
 
@@ -167,6 +172,7 @@ def incident_status_change(
         events.status_change_event(incident, actor, before, status, note)
         if status == Status.RESOLVED:
             resolution.journal(incident, actor)
+            paging.notify_subscribers(incident, "resolved")
         event_record(
             actor=actor,
             action=IncidentsAction.INCIDENT_STATUS_CHANGED,

@@ -1,7 +1,22 @@
-"""Incident fixtures: a declared P1 following the database-unavailable runbook."""
+"""Incident fixtures: a declared P1, the on-call rota, and the real SMTP and webhook servers paging reaches."""
+
+import email
+import email.policy
+import hashlib
+import hmac
+import json
+import re
+import socket
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import pytest
+from aiosmtpd.controller import Controller
+from django.utils import timezone
 
+from incidents.models import EscalationLevel, OnCallShift
 from incidents.services import incident_declare
 
 
@@ -16,3 +31,110 @@ def incident(people):
         symptoms="API returns 500 on data endpoints",
         impact={"trading_halted": True},
     )
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server (aiosmtpd) on localhost; Django's SMTP backend is pointed at it.
+
+    Yields the list of messages it received, parsed (`email.message.EmailMessage`), with the
+    envelope recipients in `msg["X-RcptTo"]`.
+    """
+    received: list = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+            message["X-RcptTo"] = ", ".join(envelope.rcpt_tos)
+            received.append(message)
+            return "250 Message accepted for delivery"
+
+    port = free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield received
+    controller.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Receiver:
+    """A small real HTTP server that records webhook posts; `status` is what it answers."""
+
+    url: str
+    posts: list = field(default_factory=list)
+    status: int = 204
+
+    def json(self, index: int = -1) -> dict:
+        return json.loads(self.posts[index]["body"])
+
+    def signature_ok(self, index: int = -1, secret: str = "") -> bool:
+        post = self.posts[index]
+        expected = "sha256=" + hmac.new(secret.encode(), post["body"], hashlib.sha256).hexdigest()
+        return hmac.compare_digest(post["headers"].get("x-pms-signature", ""), expected)
+
+
+@pytest.fixture
+def receiver():
+    state = Receiver(url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            state.posts.append({"path": self.path, "headers": headers, "body": body})
+            self.send_response(state.status)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    state.url = f"http://127.0.0.1:{server.server_port}"
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+WEBHOOK_SECRET = "test-webhook-secret"
+
+
+@pytest.fixture
+def hooks(settings, receiver):
+    """The generic JSON and the Slack webhook both point at the receiver (paths /json and /slack)."""
+    settings.INCIDENTS_WEBHOOK_URL = f"{receiver.url}/json"
+    settings.INCIDENTS_SLACK_WEBHOOK_URL = f"{receiver.url}/slack"
+    settings.INCIDENTS_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.INCIDENTS_DELIVERY_RETRIES = 2
+    return receiver
+
+
+@pytest.fixture
+def rota(people):
+    """Seed 003's rota today: oscar on call, ivy his backup; levels 2 and 3 have addresses."""
+    today = timezone.localdate()
+    OnCallShift.objects.create(
+        role="DevOps", primary=people["oscar"], backup=people["ivy"], starts_on=today, ends_on=today
+    )
+    EscalationLevel.objects.filter(level=2).update(email="lead@example.com")
+    EscalationLevel.objects.filter(level=3).update(email="manager@example.com")
+    EscalationLevel.objects.filter(level=4).update(email="cto@example.com")
+
+
+ACK_LINK = re.compile(r"https?://\S+/incidents/acknowledge/\S+")
+
+
+def ack_link(message) -> str:
+    """The acknowledge link in a received page, as a path on the test server."""
+    found = ACK_LINK.search(message.get_content())
+    assert found, message.get_content()
+    return urlsplit(found.group(0)).path

@@ -48,7 +48,14 @@ def test_severity_targets_are_edited_and_audited(admin_client_for):
     client = admin_client_for("oscar")
     response = client.post(
         "/admin/incidents/severity/P2/change/",
-        {"description": "High", "response_minutes": "20", "update_cadence_minutes": ""},
+        {
+            "description": "High",
+            "response_minutes": "20",
+            "acknowledge_minutes": "30",
+            "pages": "on",
+            "update_cadence_minutes": "",
+            "status_update_minutes": "10",
+        },
     )
     assert response.status_code == 302, response.content[:2000]
     assert Severity.objects.get(code="P2").response_minutes == 20

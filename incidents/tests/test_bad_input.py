@@ -62,5 +62,5 @@ def test_unknown_incident_and_event_ids(api, incident):
     )
     assert api["ivy"].post("/api/v1/incidents/99999/timeline", {"text": "x"}, format="json").status_code == 404
     other = api["ivy"].post("/api/v1/incidents/", {"title": "Other", "severity": "P4"}, format="json").data["id"]
-    foreign = TimelineEvent.objects.filter(incident_id=other).get().pk
+    foreign = TimelineEvent.objects.filter(incident_id=other).first().pk
     assert api["ivy"].get(f"/api/v1/incidents/{incident.pk}/timeline/{foreign}").status_code == 404

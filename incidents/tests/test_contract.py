@@ -46,8 +46,9 @@ def test_declare_attaches_the_runbook_checklist_and_opens_the_timeline(incident)
     assert incident.status == "declared"
     assert incident.runbook_version.runbook.slug == "database-unavailable"
     assert incident.checklist.count() == len(incident.runbook_version.checklist_steps())
-    first = incident.events.get()
+    first, paged = incident.events.order_by("seq")
     assert (first.kind, first.author) == ("status_change", "ivy")
+    assert (paged.kind, paged.author) == ("page", "system:paging")  # declaring pages the on-call at once
     assert Event.objects.filter(action="incidents.incident.declared", subject_id=str(incident.pk)).exists()
 
 
@@ -60,7 +61,7 @@ def test_open_filters_by_probe(incident, people):
 def test_a_probe_adds_events_as_a_system_actor(incident):
     event = incident_event_add(actor="system:probes", incident=incident, kind="probe", text="database down 3 min")
     assert event.author == "system:probes"
-    assert event.seq == 2
+    assert event.seq == 3  # after the declaration and its page
     assert verify_chain(TimelineEvent, incident.chain_name).ok
 
 

@@ -1,119 +1,133 @@
-"""Unacknowledged incidents climb seed 003's escalation path one level at a time; P1s get cadence reminders."""
+"""Escalation walks seed 003's path on time: the backup, then each level; for a P1 until it is resolved.
+
+Time is moved by the test (time-machine), never slept; every step is a `page` event, an audit
+event and real mail.
+"""
 
 import datetime as dt
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from django.core import mail
+import time_machine
 from django.utils import timezone
 
 from audit.models import Event
 from incidents import tasks
-from incidents.models import EscalationLevel, Incident, OnCallShift
+from incidents.models import Incident
 from incidents.services import incident_declare, incident_event_add, incident_role_assign, incident_status_change
 from incidents.services.escalation import incident_escalate
 
+# 09:00 UTC today: the rota fixture's shift covers today.
+T0 = dt.datetime.combine(dt.date.today(), dt.time(9), tzinfo=dt.UTC)
 
-@pytest.fixture
-def webhook():
-    """A real HTTP endpoint on localhost that records what is posted to it."""
-    received = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(204)
-            self.end_headers()
+def at(minutes: float):
+    return time_machine.travel(T0 + dt.timedelta(minutes=minutes), tick=False)
 
-        def log_message(self, *args):
-            pass
 
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/hook", received
-    server.shutdown()
+def run(capture) -> int:
+    with capture(execute=True):
+        return tasks.escalate_unacknowledged()
 
 
 @pytest.fixture
-def rota(people):
-    today = timezone.localdate()
-    OnCallShift.objects.create(
-        role="DevOps", primary=people["oscar"], backup=people["ivy"], starts_on=today, ends_on=today
-    )
-    EscalationLevel.objects.filter(level=2).update(email="lead@example.com")
-    EscalationLevel.objects.filter(level=3).update(email="manager@example.com")
+def p1(people, rota, smtp, django_capture_on_commit_callbacks):
+    with at(0), django_capture_on_commit_callbacks(execute=True):
+        return incident_declare(actor=people["ivy"], title="All services down", severity="P1")
 
 
-def age(incident: Incident, minutes: int) -> None:
-    Incident.objects.filter(pk=incident.pk).update(declared_at=timezone.now() - dt.timedelta(minutes=minutes))
-
-
-def test_escalates_one_level_per_run_by_mail_and_webhook(
-    people, rota, webhook, settings, django_capture_on_commit_callbacks
-):
-    url, received = webhook
-    settings.INCIDENTS_WEBHOOK_URL = url
-    incident = incident_declare(actor=people["ivy"], title="All services down", severity="P1")
-    age(incident, 50)  # three P1 targets (15 min) have passed
-    with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.escalate_unacknowledged.delay().get() == 1  # through Celery (eager in tests)
-    incident.refresh_from_db()
-    assert incident.escalation_level == 1
-    assert mail.outbox[-1].to == ["oscar@example.com"]
-    assert "escalated to level 1" in mail.outbox[-1].subject
-    assert received[-1]["level"] == 1
-    with django_capture_on_commit_callbacks(execute=True):
-        tasks.escalate_unacknowledged()
-        tasks.escalate_unacknowledged()
-        tasks.escalate_unacknowledged()  # level 4 is not due yet: nothing
-    incident.refresh_from_db()
-    assert incident.escalation_level == 3
-    assert [m.to for m in mail.outbox] == [["oscar@example.com"], ["lead@example.com"], ["manager@example.com"]]
-    texts = list(incident.events.filter(kind="comms").values_list("text", flat=True))
-    assert [t.split(" (")[0] for t in texts] == ["Escalated to level 1", "Escalated to level 2", "Escalated to level 3"]
+def test_a_p1_walks_the_path_until_resolved(p1, people, smtp, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    assert [m["X-RcptTo"] for m in smtp] == ["oscar@example.com"]  # paged at declaration
+    with at(4.9):
+        assert run(capture) == 0  # P1: acknowledge within 5 minutes
+    with at(5):
+        assert run(capture) == 1
+        assert run(capture) == 0  # one step per run, and the next is 5 minutes away
+    assert smtp[-1]["X-RcptTo"] == "ivy@example.com"  # the on-call backup
+    assert "/incidents/acknowledge/" in smtp[-1].get_content()
+    with at(10):
+        assert run(capture) == 1
+    assert smtp[-1]["X-RcptTo"] == "lead@example.com"  # level 2, team lead
+    with at(11):
+        incident_status_change(actor=people["oscar"], incident=p1, status="acknowledged")
+    with at(24.9):
+        assert run(capture) == 0  # acknowledged: the next level only past the 15-minute response time
+    with at(25):
+        assert run(capture) == 1
+    assert smtp[-1]["X-RcptTo"] == "manager@example.com"
+    assert "not resolved within 15 min" in smtp[-1].get_content()
+    assert "/incidents/acknowledge/" not in smtp[-1].get_content()  # already acknowledged
+    with at(26):
+        incident_status_change(actor=people["oscar"], incident=p1, status="resolved")
+    with at(90):
+        assert run(capture) == 0  # resolved: the path stops
+    pages = list(p1.events.filter(kind="page").order_by("seq").values_list("text", flat=True))
+    assert [text.split(":")[0] for text in pages] == [
+        "Paged the on-call",
+        "Escalated to the on-call backup",
+        "Escalated to level 2 (Team lead)",
+        "Escalated to level 3 (Engineering manager)",
+    ]
+    assert "not acknowledged within 5 min" in pages[1]
     assert Event.objects.filter(action="incidents.incident.escalated").count() == 3
+    assert [m["X-RcptTo"] for m in smtp] == [
+        "oscar@example.com",
+        "ivy@example.com",
+        "lead@example.com",
+        "manager@example.com",
+    ]
 
 
-def test_nothing_escalates_before_the_target_or_after_acknowledgement(people, rota):
-    fresh = incident_declare(actor=people["ivy"], title="Dashboard slow", severity="P3")
-    age(fresh, 100)  # P3 target is 2 h
-    acked = incident_declare(actor=people["ivy"], title="Trading down", severity="P2")
-    age(acked, 90)
-    incident_status_change(actor=people["ivy"], incident=acked, status="acknowledged")
-    assert tasks.escalate_unacknowledged() == 0
-    assert incident_escalate(incident=acked) is None
-    assert not mail.outbox
+def test_the_path_ends_at_its_last_level(p1, django_capture_on_commit_callbacks):
+    for minute in (5, 10, 15, 20, 25, 30):
+        with at(minute):
+            run(django_capture_on_commit_callbacks)
+    p1.refresh_from_db()
+    assert p1.escalation_level == 4  # the CTO, seed 003's last level
+    with at(60):
+        assert run(django_capture_on_commit_callbacks) == 0
 
 
-def test_the_target_is_edited_per_severity(people, rota):
+def test_a_p2_escalates_only_while_unacknowledged(people, rota, smtp, django_capture_on_commit_callbacks):
+    with at(0):
+        p2 = incident_declare(actor=people["ivy"], title="Trading service down", severity="P2")
+    with at(30):
+        assert incident_escalate(incident=p2) == "the on-call backup"
+        incident_status_change(actor=people["oscar"], incident=p2, status="acknowledged")
+    with at(300):
+        assert incident_escalate(incident=p2) is None  # P2 does not escalate until resolved
+
+
+def test_the_targets_are_edited_per_severity(people, rota):
     from incidents.models import Severity
 
-    Severity.objects.filter(code="P3").update(response_minutes=10)
-    incident = incident_declare(actor=people["ivy"], title="Dashboard slow", severity="P3")
-    age(incident, 11)
-    assert tasks.escalate_unacknowledged() == 1
+    Severity.objects.filter(code="P2").update(acknowledge_minutes=2)
+    with at(0):
+        p2 = incident_declare(actor=people["ivy"], title="Errors > 5%", severity="P2")
+    with at(2):
+        assert tasks.escalate_unacknowledged() == 1
+    Incident.objects.filter(pk=p2.pk).update(status="acknowledged")
+    Severity.objects.filter(code="P2").update(escalate_until_resolved=True, response_minutes=3)
+    with at(5):
+        assert tasks.escalate_unacknowledged() == 1
 
 
-def test_p1_commander_is_reminded_of_the_update_cadence(people, django_capture_on_commit_callbacks):
-    incident = incident_declare(actor=people["ivy"], title="Data loss", severity="P1")
-    incident_role_assign(actor=people["ivy"], incident=incident, role="commander", user="ivy")
-    incident_status_change(actor=people["ivy"], incident=incident, status="acknowledged")
-    assert tasks.remind_status_updates() == 0  # just declared: nothing due
-    age(incident, 6)
-    with django_capture_on_commit_callbacks(execute=True):
+def test_p1_commander_is_reminded_of_the_team_update_cadence(people, smtp, django_capture_on_commit_callbacks):
+    with at(0):
+        incident = incident_declare(actor=people["ivy"], title="Data loss", severity="P1")
+        incident_role_assign(actor=people["ivy"], incident=incident, role="commander", user="ivy")
+        incident_status_change(actor=people["ivy"], incident=incident, status="acknowledged")
+        assert tasks.remind_status_updates() == 0  # just declared: nothing due
+    with at(6), django_capture_on_commit_callbacks(execute=True):
         assert tasks.remind_status_updates() == 1
         assert tasks.remind_status_updates() == 0  # reminded just now
-    assert mail.outbox[-1].to == ["ivy@example.com"]
-    assert "status update due" in mail.outbox[-1].subject
+    assert smtp[-1]["X-RcptTo"] == "ivy@example.com"
+    assert "status update due" in smtp[-1]["Subject"]
     assert incident.events.filter(kind="comms", author="system:cadence").count() == 1
-    incident_event_add(actor=people["ivy"], incident=incident, kind="comms", text="Update: restoring from backup")
-    assert tasks.remind_status_updates() == 0
-    p2 = incident_declare(actor=people["ivy"], title="Errors", severity="P2")
-    age(p2, 60)
-    assert tasks.remind_status_updates() == 0
+    with at(7):
+        incident_event_add(actor=people["ivy"], incident=incident, kind="comms", text="Update: restoring from backup")
+    with at(11):
+        assert tasks.remind_status_updates() == 0
 
 
 @pytest.mark.postgres
@@ -121,8 +135,8 @@ def test_p1_commander_is_reminded_of_the_update_cadence(people, django_capture_o
 def test_a_real_worker_escalates(celery_worker_process, people, rota):
     """The beat task's message runs in a real `celery worker` on Redis and the test database."""
     incident = incident_declare(actor=people["ivy"], title="All services down", severity="P1")
-    age(incident, 20)
+    Incident.objects.filter(pk=incident.pk).update(escalated_at=timezone.now() - dt.timedelta(minutes=6))
     assert tasks.escalate_unacknowledged.delay().get(timeout=30) == 1
     incident.refresh_from_db()
-    assert incident.escalation_level == 1
-    assert incident.events.filter(kind="comms", author="system:escalation").count() == 1
+    assert incident.backup_paged_at is not None
+    assert incident.events.filter(kind="page", author="system:paging").count() == 2

@@ -25,4 +25,4 @@ def test_orm_refuses_edits_and_deletes(incident, people):
 def test_the_database_refuses_raw_sql(incident, sql):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql)
-    assert TimelineEvent.objects.filter(incident=incident).count() == 1
+    assert TimelineEvent.objects.filter(incident=incident).count() == 2  # declared, paged

@@ -18,7 +18,7 @@ def test_declare_run_resolve_postmortem_close(login, people):
     ivy.click("#declare-submit")  # no severity chosen: there is no default, the form asks for one
     assert ivy.evaluate("document.getElementById('declare-severity').validity.valueMissing")
     assert not Incident.objects.exists()
-    assert "acknowledge within 15 min" in ivy.inner_text("#declare-severity option[value=P1]")
+    assert "acknowledge within 5 min" in ivy.inner_text("#declare-severity option[value=P1]")
     ivy.select_option("#declare-severity", "P1")
     ivy.select_option("#declare-runbook", "database-unavailable")
     ivy.click("#declare-submit")

@@ -9,8 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from core import maintenance
-from incidents import events
-from incidents.services import incident_declare, incident_event_add, incident_role_assign
+from incidents.services import incident_declare, incident_event_add, incident_role_assign, status_update_post
 from ops import services
 from ops.models import Level, ProbeResult, ProbeState, Status
 from ops.statuspage import CACHE_KEY
@@ -39,8 +38,8 @@ def incident(people, all_ok):
     )
     incident_event_add(actor=people["oscar"], incident=incident, kind="note", text=NOTE)
     incident_role_assign(actor=people["ivy"], incident=incident, role="commander", user=people["ivy"])
-    events.record_event(incident, people["ivy"], "status_update", "An older update.")
-    events.record_event(incident, people["ivy"], "status_update", "Positions are delayed by about 5 minutes.")
+    status_update_post(actor=people["ivy"], incident=incident, text="An older update.")
+    status_update_post(actor=people["ivy"], incident=incident, text="Positions are delayed by about 5 minutes.")
     return incident
 
 

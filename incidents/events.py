@@ -60,6 +60,17 @@ def checklist_event(incident: Incident, actor, step: str, position: int, ticked:
     return _append(incident, Kind.CHECKLIST, text, actor, None, {"position": position, "ticked": ticked})
 
 
+def severity_change_event(incident: Incident, actor, before: str, after: str) -> TimelineEvent:
+    return _append(
+        incident, Kind.SEVERITY_CHANGE, f"Severity {before} → {after}", actor, None, {"from": before, "to": after}
+    )
+
+
+def follow_up_event(incident: Incident, actor, text: str, follow_up_id: int, **data) -> TimelineEvent:
+    """A follow-up created, done, dropped or its owner reminded: the incident's history keeps them all."""
+    return _append(incident, Kind.FOLLOW_UP, text, actor, None, {"follow_up": follow_up_id, **data})
+
+
 def escalation_event(incident: Incident, level: int, name: str, recipients: list[str]) -> TimelineEvent:
     text = f"Escalated to level {level} ({name}): not acknowledged within the {incident.severity} target"
     data = {"escalation_level": level, "recipients": recipients}

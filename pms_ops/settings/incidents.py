@@ -10,4 +10,6 @@ INCIDENTS_SITE_URL = env("INCIDENTS_SITE_URL", default="http://127.0.0.1:8000")
 beat = {
     "incidents-escalate-unacknowledged": {"task": "incidents.escalate_unacknowledged", "schedule": 60.0},
     "incidents-remind-status-updates": {"task": "incidents.remind_status_updates", "schedule": 60.0},
+    # hourly: the service reminds each overdue follow-up's owner at most once a day
+    "incidents-remind-overdue-follow-ups": {"task": "incidents.remind_overdue_follow_ups", "schedule": 3600.0},
 }

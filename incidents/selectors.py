@@ -54,7 +54,7 @@ def incidents_filtered(params) -> QuerySet[Incident]:
 
 def timeline_tail(incident: Incident, *, after: int = 0, limit: int = 200) -> list[TimelineEvent]:
     """Events after id `after` (the live part of the war room), oldest first, at most `limit`."""
-    qs = incident.events.filter(pk__gt=after).order_by("-pk")[:limit]
+    qs = incident.events.filter(pk__gt=after).select_related("star").order_by("-pk")[:limit]
     return list(reversed(qs))
 
 

@@ -64,7 +64,12 @@ class FollowUpListView(generics.ListAPIView):
 class FollowUpStatusView(APIView):
     permission_classes = [role_required(INCIDENT_COMMANDER, OPS)]
 
-    @extend_schema(request=FollowUpStatusSerializer, responses=FollowUpSerializer, summary="Done, won't do, or open")
+    @extend_schema(
+        request=FollowUpStatusSerializer,
+        responses=FollowUpSerializer,
+        summary="Done, won't do, or open",
+        operation_id="api_v1_incidents_follow_ups_status",
+    )
     @idempotent
     def post(self, request, pk: int, follow_up_id: int):
         data = _valid(FollowUpStatusSerializer, request.data)

@@ -168,7 +168,7 @@ class TimelineEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_starred(self, event: TimelineEvent) -> bool:
-        star = getattr(event, "star", None) if hasattr(event, "star") else None
+        star = getattr(event, "star", None)  # no EventStar row: never starred
         return bool(star and star.starred)
 
 

@@ -1,7 +1,6 @@
 """Follow-up actions: owned, due, done or dropped; the overdue ones reminded by mail through a real SMTP server."""
 
 import datetime as dt
-import socket
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -9,6 +8,7 @@ from aiosmtpd.handlers import Message
 from django.utils import timezone
 
 from audit.models import Event
+from core.testing import free_port
 from incidents import selectors, tasks
 from incidents.models import FollowUp
 
@@ -27,9 +27,7 @@ class Inbox(Message):
 @pytest.fixture
 def smtp(settings):
     """A real SMTP server on a free local port; Django sends to it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()

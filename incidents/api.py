@@ -18,7 +18,7 @@ from core.csv import CSVRenderer
 from core.idempotency import idempotent
 from core.roles import ALL_ROLES, INCIDENT_COMMANDER, OPS, WRITERS, has_role, role_required
 
-from . import comms_api, selectors, services
+from . import api_after, comms_api, selectors, services
 from .models import Incident, Kind, PostMortem, Runbook, RunbookVersion, SeverityCode, Status, TimelineEvent
 from .records import postmortem_markdown
 from .renderers import MarkdownRenderer
@@ -169,7 +169,7 @@ class TimelineView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return TimelineEvent.objects.none()
         incident = get_object_or_404(Incident, pk=self.kwargs["pk"])
-        return incident.events.all()
+        return incident.events.select_related("star")
 
     @extend_schema(summary="The incident's timeline (newest first)")
     def get(self, request, *args, **kwargs):
@@ -250,6 +250,7 @@ urlpatterns = [
     path("incidents/<int:pk>/checklist/<int:position>", ChecklistStepView.as_view(), name="incident-checklist-step"),
     path("incidents/<int:pk>/postmortem", PostMortemView.as_view(), name="incident-postmortem"),
     path("runbooks/", RunbookListView.as_view(), name="runbook-list"),
+    *api_after.urlpatterns,
 ]
 
 

@@ -1,7 +1,7 @@
-"""The incident list's chart as server-rendered SVG geometry (no JS library, no CDN)."""
+"""The metrics page's chart as server-rendered SVG geometry (no JS library, no CDN)."""
 
 WIDTH, HEIGHT, TOP, BOTTOM, LEFT = 560, 220, 20, 40, 50
-SERIES = (("ack_minutes", "Time to acknowledge", "#0969da"), ("resolve_minutes", "Time to resolve", "#cf222e"))
+SERIES = (("mtta_minutes", "Time to acknowledge", "#0969da"), ("mttr_minutes", "Time to resolve", "#cf222e"))
 
 
 def response_chart(rows: list[dict]) -> dict:
@@ -13,7 +13,7 @@ def response_chart(rows: list[dict]) -> dict:
     bars, labels = [], []
     for i, row in enumerate(rows):
         x0 = LEFT + i * group_w + bar_w / 2
-        labels.append({"x": round(x0 + bar_w, 1), "text": row["severity"], "count": row["count"]})
+        labels.append({"x": round(x0 + bar_w, 1), "text": row["severity"], "count": row["declared"]})
         for j, (key, label, colour) in enumerate(SERIES):
             value = row[key]
             height = plot_h * (value or 0) / peak

@@ -86,6 +86,17 @@ def status_update_nudge_event(incident: Incident, person: str, minutes: int) -> 
     return _append(incident, Kind.COMMS, text, "system:status-updates", None, {"nudge": True, "to": person})
 
 
+def severity_change_event(incident: Incident, actor, before: str, after: str) -> TimelineEvent:
+    return _append(
+        incident, Kind.SEVERITY_CHANGE, f"Severity {before} → {after}", actor, None, {"from": before, "to": after}
+    )
+
+
+def follow_up_event(incident: Incident, actor, text: str, follow_up_id: int, **data) -> TimelineEvent:
+    """A follow-up created, done, dropped or its owner reminded: the incident's history keeps them all."""
+    return _append(incident, Kind.FOLLOW_UP, text, actor, None, {"follow_up": follow_up_id, **data})
+
+
 def cadence_reminder_event(incident: Incident, commander: str, minutes: int) -> TimelineEvent:
     text = f"Reminder to {commander or 'the commander'}: post a status update (every {minutes} min while P1 is open)"
     return _append(incident, Kind.COMMS, text, "system:cadence", None, {"reminder": True, "commander": commander})

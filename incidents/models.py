@@ -259,6 +259,8 @@ class Kind(models.TextChoices):
     STATUS_UPDATE = "status_update", "Status update"
     PAGE = "page", "Page"
     DELIVERY_FAILED = "delivery_failed", "Delivery failed"
+    SEVERITY_CHANGE = "severity_change", "Severity change"
+    FOLLOW_UP = "follow_up", "Follow-up"
 
 
 class TimelineEvent(ChainedModel):
@@ -429,3 +431,60 @@ class Subscriber(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({', '.join(self.severities)})"
+
+
+class EventStar(models.Model):
+    """A timeline event marked as a key moment; the post-mortem starts from the starred timeline.
+
+    The event itself is append-only, so the star lives beside it: current state here, each
+    change audited (like a checklist tick).
+    """
+
+    event = models.OneToOneField(TimelineEvent, on_delete=models.PROTECT, related_name="star")
+    starred = models.BooleanField(default=True)
+    changed_by = models.CharField(max_length=150)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{'★' if self.starred else '☆'} event {self.event_id}"
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    WONT_DO = "wont_do", "Won't do"
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=FollowUpStatus.OPEN)
+
+    def overdue(self, today=None):
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+
+class FollowUp(models.Model):
+    """An action that outlives the incident (issue 14): someone owns it until it is done or dropped."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="follow_ups")
+    description = models.CharField(max_length=500)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reminded_on = models.DateField(null=True, blank=True, help_text="The last day its owner was reminded.")
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["status", "due_on"], name="incident_followup_due")]
+
+    def __str__(self) -> str:
+        return f"{self.description[:60]} ({self.owner}, {self.due_on})"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == FollowUpStatus.OPEN and self.due_on < timezone.localdate()

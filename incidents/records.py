@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from .models import Incident, PostMortem
+from .models import Incident, PostMortem, TimelineEvent
 
 
 def _duration(delta) -> str:
@@ -49,6 +49,14 @@ def postmortem_markdown(postmortem: PostMortem) -> str:
     items = [
         f"| {item['description']} | {item['owner']} | {item['due_date']} |" for item in postmortem.action_items
     ] or ["| (none) | | |"]
+    moments = [
+        f"- {e.occurred_at.isoformat()} ({e.get_kind_display()}, {e.author}): {e.text}"
+        for e in starred_events(incident)
+    ]
+    follow_ups = [
+        f"| {f.description} | {f.owner.get_username()} | {f.due_on.isoformat()} | {f.get_status_display()} |"
+        for f in incident.follow_ups.select_related("owner")
+    ] or ["| (none) | | | |"]
     return "\n".join(
         [
             f"# Post-mortem: incident #{incident.pk} — {incident.title}",
@@ -58,6 +66,10 @@ def postmortem_markdown(postmortem: PostMortem) -> str:
             f"- Declared: {incident.declared_at.isoformat()}",
             f"- Resolved: {incident.resolved_at.isoformat() if incident.resolved_at else '-'}",
             f"- Recovery time: {_duration(incident.recovery_time())}",
+            "",
+            "## Key moments (starred timeline)",
+            "",
+            *(moments or ["-"]),
             "",
             "## Root cause analysis",
             "",
@@ -73,9 +85,20 @@ def postmortem_markdown(postmortem: PostMortem) -> str:
             "| --- | --- | --- |",
             *items,
             "",
+            "## Follow-up actions",
+            "",
+            "| Action | Owner | Due | Status |",
+            "| --- | --- | --- | --- |",
+            *follow_ups,
+            "",
             "## Communication review",
             "",
             postmortem.communication_review or "-",
             "",
         ]
     )
+
+
+def starred_events(incident: Incident) -> list[TimelineEvent]:
+    """The key moments the commander starred, in the order they happened: where a post-mortem starts."""
+    return list(incident.events.filter(star__starred=True).order_by("occurred_at", "pk"))

@@ -1,15 +1,17 @@
-"""Reads of incidents: list filters shared by the API and the list page, and the response-time chart."""
+"""Reads of incidents: list filters shared by the API and the list page, metrics, runbook suggestions, follow-ups."""
 
 import datetime as dt
+import re
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, QuerySet
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from core.dates import parse_moment
 from core.errors import Invalid
 from core.parsers import printable
 
-from .models import Incident, Kind, SeverityCode, Status, TimelineEvent
+from .models import FollowUp, Incident, Kind, Runbook, Severity, SeverityCode, Status, TimelineEvent
 
 CHART_DAYS = 90
 
@@ -52,34 +54,81 @@ def incidents_filtered(params) -> QuerySet[Incident]:
 
 def timeline_tail(incident: Incident, *, after: int = 0, limit: int = 200) -> list[TimelineEvent]:
     """Events after id `after` (the live part of the war room), oldest first, at most `limit`."""
-    qs = incident.events.filter(pk__gt=after).order_by("-pk")[:limit]
+    qs = incident.events.filter(pk__gt=after).select_related("star").order_by("-pk")[:limit]
     return list(reversed(qs))
 
 
-def response_times(days: int = CHART_DAYS, now: dt.datetime | None = None) -> list[dict]:
-    """Mean minutes to acknowledge and to resolve per severity, over incidents declared in the last `days`."""
-    since = (now or timezone.now()) - dt.timedelta(days=days)
-    rows = (
-        Incident.objects.filter(declared_at__gte=since)
-        .values("severity")
-        .annotate(
-            ack=Avg(ExpressionWrapper(F("acknowledged_at") - F("declared_at"), output_field=DurationField())),
-            res=Avg(ExpressionWrapper(F("resolved_at") - F("declared_at"), output_field=DurationField())),
-            resolved=Count("resolved_at"),
+PERIODS = {"week": TruncWeek, "month": TruncMonth}
+
+
+def incident_metrics(params) -> dict:
+    """MTTA, MTTR, counts and the share resolved within the response target, per severity and period.
+
+    `since`/`until` bound declared_at (default: the last 90 days); `period` is week or month.
+    """
+    until = _moment("until", params["until"], end=True) if params.get("until") else timezone.now()
+    since = _moment("since", params["since"]) if params.get("since") else until - dt.timedelta(days=CHART_DAYS)
+    period = params.get("period") or "month"
+    if period not in PERIODS:
+        raise Invalid(
+            f"period={printable(period)!r} is unknown; use week or month.", fields={"period": ["week or month."]}
         )
-        .order_by()
+    if since >= until:
+        raise Invalid("since must be before until.", fields={"since": ["Must be before until."]})
+    qs = Incident.objects.filter(declared_at__gte=since, declared_at__lt=until).annotate(**_durations())
+    periods = (
+        qs.annotate(period=PERIODS[period]("declared_at"))
+        .values("period", "severity")
+        .annotate(**_aggregates())
+        .order_by("period", "severity")
     )
-    found = {row["severity"]: row for row in rows}
-    return [_row(code, found.get(code, {})) for code in SeverityCode.values]
+    totals = {row["severity"]: row for row in qs.values("severity").annotate(**_aggregates()).order_by()}
+    return {
+        "since": since,
+        "until": until,
+        "period": period,
+        "severities": [_metrics_row(code, totals.get(code, {})) for code in SeverityCode.values],
+        "periods": [{"period_start": _day(row["period"]), **_metrics_row(row["severity"], row)} for row in periods],
+    }
 
 
-def _row(code: str, row: dict) -> dict:
+def _durations() -> dict:
+    def span(field: str) -> ExpressionWrapper:
+        return ExpressionWrapper(F(field) - F("declared_at"), output_field=DurationField())
+
+    return {"to_ack": span("acknowledged_at"), "to_resolve": span("resolved_at")}
+
+
+def _aggregates() -> dict:
+    within = Q(pk__in=[])
+    for severity in Severity.objects.all():
+        within |= Q(severity=severity.code, to_resolve__lte=severity.response_target)
+    return {
+        "declared": Count("pk"),
+        "acknowledged": Count("acknowledged_at"),
+        "resolved": Count("resolved_at"),
+        "within": Count("pk", filter=within),
+        "mtta": Avg("to_ack"),
+        "mttr": Avg("to_resolve"),
+    }
+
+
+def _metrics_row(code: str, row: dict) -> dict:
+    resolved = row.get("resolved", 0)
     return {
         "severity": code,
-        "ack_minutes": _minutes(row.get("ack")),
-        "resolve_minutes": _minutes(row.get("res")),
-        "count": row.get("resolved", 0),
+        "declared": row.get("declared", 0),
+        "acknowledged": row.get("acknowledged", 0),
+        "resolved": resolved,
+        "mtta_minutes": _minutes(row.get("mtta")),
+        "mttr_minutes": _minutes(row.get("mttr")),
+        "resolved_within_target": row.get("within", 0),
+        "share_resolved_within_target": round(row.get("within", 0) / resolved, 3) if resolved else None,
     }
+
+
+def _day(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _minutes(value) -> float | None:
@@ -92,3 +141,24 @@ def _minutes(value) -> float | None:
 def latest_status_update(incident: Incident) -> TimelineEvent | None:
     """The newest stakeholder status update (what the status page and subscribers last heard)."""
     return incident.events.filter(kind=Kind.STATUS_UPDATE).order_by("-seq").first()
+
+
+def overdue_follow_ups(today: dt.date | None = None) -> QuerySet[FollowUp]:
+    return FollowUp.objects.overdue(today).select_related("incident", "owner")
+
+
+SUGGEST_MIN_WORD = 4
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) >= SUGGEST_MIN_WORD}
+
+
+def runbook_suggest(title: str) -> Runbook | None:
+    """The runbook whose title shares most words with the incident's title (ties: the shorter title)."""
+    wanted = _words(title)
+    if not wanted:
+        return None
+    scored = [(len(wanted & _words(rb.title)), -len(rb.title), rb) for rb in Runbook.objects.all()]
+    best = max(scored, default=None, key=lambda item: item[:2])
+    return best[2] if best and best[0] else None

@@ -7,6 +7,8 @@ from core.serializers import StrictModelSerializer, StrictSerializer
 
 from .models import (
     ChecklistItem,
+    FollowUp,
+    FollowUpStatus,
     Incident,
     Kind,
     PostMortem,
@@ -146,10 +148,28 @@ class RoleAssignmentSerializer(serializers.Serializer):
 
 
 class TimelineEventSerializer(serializers.ModelSerializer):
+    starred = serializers.SerializerMethodField()
+
     class Meta:
         model = TimelineEvent
-        fields = ["id", "seq", "kind", "text", "author", "occurred_at", "recorded_at", "data", "prev_hash", "hash"]
+        fields = [
+            "id",
+            "seq",
+            "kind",
+            "text",
+            "author",
+            "occurred_at",
+            "recorded_at",
+            "data",
+            "prev_hash",
+            "hash",
+            "starred",
+        ]
         read_only_fields = fields
+
+    def get_starred(self, event: TimelineEvent) -> bool:
+        star = getattr(event, "star", None)  # no EventStar row: never starred
+        return bool(star and star.starred)
 
 
 class TimelineCreateSerializer(StrictSerializer):
@@ -212,3 +232,61 @@ class RunbookSerializer(serializers.ModelSerializer):
         versions = getattr(runbook, "latest", None)
         version = versions[0] if versions else runbook.current
         return RunbookVersionSerializer(version).data
+
+
+class StarSerializer(StrictSerializer):
+    starred = serializers.BooleanField(default=True)
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.username")
+    overdue = serializers.BooleanField(source="is_overdue")
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "incident",
+            "description",
+            "owner",
+            "due_on",
+            "status",
+            "overdue",
+            "created_by",
+            "created_at",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+
+class FollowUpCreateSerializer(StrictSerializer):
+    description = serializers.CharField(max_length=500)
+    owner = serializers.CharField(help_text="Username of the owner.", max_length=150)
+    due_on = serializers.DateField()
+
+
+class FollowUpStatusSerializer(StrictSerializer):
+    status = serializers.ChoiceField(choices=FollowUpStatus.choices)
+
+
+class MetricsRowSerializer(serializers.Serializer):
+    severity = serializers.ChoiceField(choices=SeverityCode.choices)
+    declared = serializers.IntegerField()
+    acknowledged = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    mtta_minutes = serializers.FloatField(allow_null=True, help_text="Mean time to acknowledge.")
+    mttr_minutes = serializers.FloatField(allow_null=True, help_text="Mean time to resolve (from declaring).")
+    resolved_within_target = serializers.IntegerField(help_text="Resolved within the severity's response target.")
+    share_resolved_within_target = serializers.FloatField(allow_null=True, help_text="0..1; null when none resolved.")
+
+
+class MetricsPeriodSerializer(MetricsRowSerializer):
+    period_start = serializers.DateField()
+
+
+class MetricsSerializer(serializers.Serializer):
+    since = serializers.DateTimeField()
+    until = serializers.DateTimeField()
+    period = serializers.ChoiceField(choices=["week", "month"])
+    severities = MetricsRowSerializer(many=True)
+    periods = MetricsPeriodSerializer(many=True)

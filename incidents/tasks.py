@@ -1,11 +1,12 @@
-"""Beat tasks (escalate, remind, nudge, sweep the outbox) and the one sender. They take only ids."""
+"""Beat tasks (escalate, remind commanders and owners of overdue follow-ups, nudge, sweep the outbox)
+and the one sender. They take only ids; each service re-checks under a lock."""
 
 from celery import shared_task
 from django.conf import settings
 
-from . import outbox
+from . import outbox, selectors
 from .models import Incident, Severity, SeverityCode
-from .services import escalation
+from .services import escalation, followups
 
 
 @shared_task(name="incidents.escalate_unacknowledged")
@@ -45,3 +46,10 @@ def deliver(self, delivery_id: int):
         # CELERY_TASK_EAGER_PROPAGATES) a returned Retry is applied again where a raised one escapes.
         return self.retry(countdown=settings.INCIDENTS_DELIVERY_BACKOFF_SECONDS * 2**self.request.retries, throw=False)
     outbox.fail(delivery_id, error)
+
+
+@shared_task(name="incidents.remind_overdue_follow_ups")
+def remind_overdue_follow_ups() -> int:
+    """Each overdue follow-up's owner once a day (the service skips one reminded today)."""
+    ids = list(selectors.overdue_follow_ups().values_list("pk", flat=True))
+    return sum(1 for pk in ids if followups.follow_up_remind(follow_up_id=pk))

@@ -1,4 +1,4 @@
-"""Workflow pages: the incident list (filters, response-time chart, declare) and the war room.
+"""Workflow pages: the incident list (filters, declare, overdue follow-ups), the war room, metrics.
 
 Thin: each POST calls the same service as the API; a refused write comes back as a message
 on the page, never a 500.
@@ -14,9 +14,9 @@ from core.errors import ServiceError
 from core.roles import ALL_ROLES, INCIDENT_COMMANDER, OPS, WRITERS, has_role, role_page
 
 from . import charts, selectors, services
-from .models import Incident, PostMortem, RoleName, Runbook, Severity, SeverityCode, Status
-from .records import postmortem_markdown
-from .services import postmortems, runbooks
+from .models import FollowUpStatus, Incident, PostMortem, RoleName, Runbook, Severity, SeverityCode, Status
+from .records import postmortem_markdown, starred_events
+from .services import followups, postmortems, resolution, runbooks
 
 PAGE = 50
 TIMELINE_PAGE = 200
@@ -54,11 +54,43 @@ def incident_list(request):
         "statuses": Status.choices,
         "severities": SeverityCode.choices,
         "severity_targets": Severity.objects.all(),
-        "chart": charts.response_chart(selectors.response_times()),
+        "overdue": selectors.overdue_follow_ups()[:PAGE],
         "can_run": has_role(request.user, *RUNNERS),
-        "runbooks": Runbook.objects.order_by("slug"),
+        "runbooks": Runbook.objects.order_by("title"),
     }
     return render(request, "incidents/list.html", context)
+
+
+@role_page(*ALL_ROLES)
+@require_GET
+def metrics(request):
+    """MTTA and MTTR per severity and period: the chart and the table of `GET /api/v1/incidents/metrics`."""
+    try:
+        data, error = selectors.incident_metrics(request.GET), ""
+    except ServiceError as exc:
+        data, error = selectors.incident_metrics({}), exc.detail
+    context = {
+        "title": "Incident response metrics",
+        "metrics": data,
+        "chart": charts.response_chart(data["severities"]),
+        "filters": request.GET,
+        "filter_error": error,
+    }
+    return render(request, "incidents/metrics.html", context)
+
+
+@role_page(*RUNNERS)
+@require_GET
+def runbook_suggestion(request):
+    """htmx, while the title is typed: the runbook select with the best match chosen (unless one was)."""
+    chosen = request.GET.get("runbook", "")
+    suggested = selectors.runbook_suggest(request.GET.get("title", ""))
+    context = {
+        "runbooks": Runbook.objects.order_by("title"),
+        "selected": chosen or (suggested.slug if suggested else ""),
+        "suggested": suggested,
+    }
+    return render(request, "incidents/_runbook_select.html", context)
 
 
 @role_page(*RUNNERS)
@@ -101,11 +133,23 @@ def war_room(request, pk: int):
         "older": timeline and incident.events.filter(pk__lt=timeline[0].pk).exists(),
         "last_id": last_id,
         "checklist": incident.checklist.all(),
-        "can_run": has_role(request.user, *RUNNERS),
-        "can_note": has_role(request.user, *WRITERS),
+        "can_run": has_role(request.user, *RUNNERS) and incident.status != Status.CLOSED,
+        "can_note": has_role(request.user, *WRITERS) and incident.status != Status.CLOSED,
         "postmortem": PostMortem.objects.filter(incident=incident).first(),
+        "follow_ups": incident.follow_ups.select_related("owner"),
+        "follow_up_statuses": FollowUpStatus.choices,
+        "can_act_follow_ups": has_role(request.user, *RUNNERS),  # follow-ups outlive a closed incident
+        "severities": Severity.objects.all(),
+        "offer_halt": incident.impact.get("trading_halted") and incident.is_open,
+        **_gaps(incident),
     }
     return render(request, "incidents/war_room.html", context)
+
+
+def _gaps(incident: Incident) -> dict:
+    """Once resolved: what the post-mortem still lacks before the incident may close, in words."""
+    missing = resolution.postmortem_gaps(incident) if incident.status == Status.RESOLVED else []
+    return {"close_gaps": resolution.gaps_in_words(missing) if missing else ""}
 
 
 @role_page(*ALL_ROLES)
@@ -122,8 +166,9 @@ def timeline_tail(request, pk: int):
         "incident": incident,
         "commander": commander.user if commander else None,
         "severity": Severity.objects.get(code=incident.severity),
-        "can_run": has_role(request.user, *RUNNERS),
+        "can_run": has_role(request.user, *RUNNERS),  # a page closed by someone else gets "Closed: final."
         "changed": request.GET.get("version") != str(incident.version),
+        **_gaps(incident),
     }
     return render(request, "incidents/_tail.html", context)
 
@@ -205,7 +250,9 @@ def postmortem(request, pk: int):
         "postmortem": current,
         "rows": rows,
         "people": get_user_model().objects.filter(is_active=True).order_by("username"),
-        "can_run": has_role(request.user, *RUNNERS),
+        "can_run": has_role(request.user, *RUNNERS) and incident.status != Status.CLOSED,
+        "key_moments": starred_events(incident),
+        "follow_ups": incident.follow_ups.select_related("owner"),
     }
     return render(request, "incidents/postmortem.html", context)
 
@@ -234,3 +281,63 @@ def postmortem_export(request, pk: int):
     response = HttpResponse(postmortem_markdown(current), content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="incident-{incident.pk}-postmortem.md"'
     return response
+
+
+@role_page(*RUNNERS)
+@require_POST
+def severity_change(request, pk: int):
+    incident = get_object_or_404(Incident, pk=pk)
+    version = request.POST.get("version", "")
+    return _back(
+        request,
+        incident,
+        lambda: services.incident_update(
+            actor=request.user,
+            incident=incident,
+            changes={"severity": request.POST.get("severity", "")},
+            expected_version=int(version) if version.isdigit() else None,
+        ),
+    )
+
+
+@role_page(*RUNNERS)
+@require_POST
+def event_star(request, pk: int, event_id: int):
+    incident = get_object_or_404(Incident, pk=pk)
+    starred = request.POST.get("starred", "1") == "1"
+    return _back(
+        request,
+        incident,
+        lambda: services.event_star(actor=request.user, incident=incident, event_id=event_id, starred=starred),
+    )
+
+
+@role_page(*RUNNERS)
+@require_POST
+def follow_up_add(request, pk: int):
+    incident = get_object_or_404(Incident, pk=pk)
+    form = request.POST
+    return _back(
+        request,
+        incident,
+        lambda: followups.follow_up_create(
+            actor=request.user,
+            incident=incident,
+            description=form.get("description", ""),
+            owner=form.get("owner", ""),
+            due_on=form.get("due_on", ""),
+        ),
+    )
+
+
+@role_page(*RUNNERS)
+@require_POST
+def follow_up_status(request, pk: int, follow_up_id: int):
+    incident = get_object_or_404(Incident, pk=pk)
+    return _back(
+        request,
+        incident,
+        lambda: followups.follow_up_status_change(
+            actor=request.user, incident=incident, follow_up_id=follow_up_id, status=request.POST.get("status", "")
+        ),
+    )

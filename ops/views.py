@@ -4,6 +4,7 @@ status page and /metrics."""
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -64,11 +65,15 @@ def dashboard_panel(request):
 @roles.role_page(roles.OPS, roles.PM)
 @require_POST
 def trading_halt(request):
+    """From the dashboard, or from a war room whose incident halted trading (`next` leads back there)."""
     try:
         services.trading_halt(actor=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, "Trading halted.")
     except ServiceError as exc:
         messages.error(request, exc.detail)
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
     return redirect("ops:dashboard")
 
 

@@ -116,6 +116,8 @@ def incident_update(*, actor, incident: Incident | int, changes: dict, expected_
         if not diff:
             return incident
         _bump(incident, [name for name in diff if name != "runbook"])
+        if "severity" in diff:
+            events.severity_change_event(incident, actor, diff["severity"]["before"], diff["severity"]["after"])
         event_record(
             actor=actor,
             action=IncidentsAction.INCIDENT_UPDATED,

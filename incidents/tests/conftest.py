@@ -14,10 +14,19 @@ from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.cache import cache
 from django.utils import timezone
 
 from incidents.models import EscalationLevel, OnCallShift
 from incidents.services import incident_declare
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """The war room reads the cached trading state: each test starts without an earlier test's halt."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

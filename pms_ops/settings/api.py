@@ -37,6 +37,7 @@ SPECTACULAR_SETTINGS = {
     # Distinct OpenAPI enum names where two models' choices would otherwise share one.
     "ENUM_NAME_OVERRIDES": {
         "IncidentStatusEnum": "incidents.models.Status",
+        "FollowUpStatusEnum": "incidents.models.FollowUpStatus",
         "PositionStatusEnum": "book.models.PositionStatus.choices",
         "DirectionEnum": "book.models.Direction.choices",
         "ApprovalStatusEnum": "approvals.models.Status.choices",

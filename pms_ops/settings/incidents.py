@@ -23,4 +23,6 @@ beat = {
     "incidents-remind-status-updates": {"task": "incidents.remind_status_updates", "schedule": 60.0},
     "incidents-nudge-stakeholder-updates": {"task": "incidents.nudge_status_updates", "schedule": 60.0},
     "incidents-sweep-deliveries": {"task": "incidents.sweep_deliveries", "schedule": 60.0},
+    # hourly: the service reminds each overdue follow-up's owner at most once a day
+    "incidents-remind-overdue-follow-ups": {"task": "incidents.remind_overdue_follow_ups", "schedule": 3600.0},
 }

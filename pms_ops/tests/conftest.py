@@ -5,8 +5,9 @@ import pytest
 
 @pytest.fixture
 def desk(people, open_position) -> dict:
-    """A position with a correction waiting for four eyes, another without, a declared incident with its runbook, a
-    journal entry and a trading halt: every page has a row, a moment and its actions to show."""
+    """A position with a correction waiting for four eyes, another without, a declared incident with its runbook
+    (trading halted, a starred note, an overdue follow-up), a journal entry and a trading halt: every page has a
+    row, a moment and its actions to show."""
     from book import services as book
     from incidents import services as incidents
     from journal.services import journal_entry_add
@@ -21,7 +22,16 @@ def desk(people, open_position) -> dict:
         correct={"instrument": "GOLD_MINI", "direction": "SHORT", "size": 2, "entry_price": 71000},
     )
     incident = incidents.incident_declare(
-        actor=people["ivy"], title="Database unavailable", severity="P2", runbook="db-unavailable"
+        actor=people["ivy"],
+        title="Database unavailable",
+        severity="P2",
+        runbook="db-unavailable",
+        impact={"trading_halted": True},
+    )
+    note = incidents.incident_event_add(actor=people["ivy"], incident=incident, kind="note", text="Disk **full**")
+    incidents.event_star(actor=people["ivy"], incident=incident, event_id=note.pk)
+    incidents.follow_up_create(
+        actor=people["ivy"], incident=incident, description="Disk alert", owner="oscar", due_on="2026-01-02"
     )
     entry = journal_entry_add(author=people["pam"], entry_type="decision", content="Held **GOLD_MINI** overnight.")
     trading_halt(actor=people["oscar"], reason="Broker link down")

@@ -69,6 +69,7 @@ def _pages(desk) -> list[str]:
         "/approvals/",
         f"/approvals/{approval.pk}/",
         "/incidents/",
+        "/incidents/metrics",
         f"/incidents/{incident.pk}/",
         f"/incidents/{incident.pk}/postmortem",
         "/journal/",

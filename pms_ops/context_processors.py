@@ -9,6 +9,7 @@ PAGES = (
     ("ops:dashboard", "Ops dashboard"),
     ("book:positions", "Position book"),
     ("book:correction-wizard", "Correct a position"),
+    ("recon:home", "Reconciliation"),
     ("approvals:queue", "Approvals"),
     ("incidents:list", "Incidents"),
     ("journal:timeline", "Journal"),

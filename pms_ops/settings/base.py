@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "approvals",
     "book",
     "incidents",
+    "recon",
     "ops",
     "backups",
     "pms_ops",

@@ -10,7 +10,7 @@ class StatementForm(forms.Form):
     file = forms.FileField(help_text="The broker's CSV: instrument, direction, quantity, average_price (UTF-8).")
     as_of = forms.DateTimeField(
         label="Statement time",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}),
         help_text="The moment the broker's positions describe (your local time).",
     )
 

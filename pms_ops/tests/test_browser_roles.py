@@ -74,6 +74,8 @@ def _pages(desk) -> list[str]:
         "/journal/",
         f"/journal/{entry.pk}/",
         "/ops/",
+        "/recon/",
+        f"/recon/breaks/{desk['break'].pk}/",
         "/no-such-page/",
     ]
 

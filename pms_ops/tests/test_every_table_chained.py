@@ -8,6 +8,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import models
 from django.db.migrations.state import ProjectState
+from django.utils import timezone
 
 from approvals.services import approval_approve
 from audit import tree
@@ -26,6 +27,7 @@ from journal.services import journal_entry_add
 from ops.models import Heartbeat
 from ops.services import heartbeats, trading
 from pms_audit import merkle, note
+from recon.services import break_explain, statement_reconcile
 
 CHAINED = sorted(model._meta.db_table for model in chained_models())
 
@@ -54,6 +56,9 @@ def history(people, open_position):
     trading.trading_halt(actor=people["oscar"], reason="Emergency stop")
     request = trading.trading_resume_request(actor=people["oscar"], reason="Risk checked")
     approval_approve(actor=people["alice"], request_id=request.pk)
+    content = b"instrument,direction,quantity,average_price\nGOLD_MINI,LONG,3,71000\n"
+    run = statement_reconcile(actor=people["pam"], content=content, as_of=timezone.now())
+    break_explain(actor=people["pam"], break_id=run.breaks.first().pk, explanation="Late fill")
 
 
 def _rewrite(model) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from .incidents import *  # noqa: F403
 from .ops import *  # noqa: F403
 from .backups import *  # noqa: F403
 from .recon import *  # noqa: F403
+from .desk import *  # noqa: F403
 from .audit import *  # noqa: F403
 from . import approvals, audit, backups, incidents, ops, recon
 

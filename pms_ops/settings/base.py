@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "book",
     "incidents",
     "recon",
+    "desk",
     "ops",
     "backups",
     "pms_ops",

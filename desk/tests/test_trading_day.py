@@ -119,3 +119,14 @@ def test_the_api_lists_today(api, people, clock):
     assert (body["date"], body["timezone"], body["trading_day"]) == ("2026-12-07", "Asia/Kolkata", True)
     items = body["checklists"][0]["items"]
     assert items[0]["signed_by"] == "pam" and items[1]["signed_by"] is None
+
+
+def test_the_demo_signs_what_is_open_and_leaves_the_rest(people, clock):
+    from desk import demo
+
+    clock(at(10, 0))
+    demo.load({"ops": people["oscar"]})
+    demo.load({"ops": people["oscar"]})  # a second load adds nothing
+    assert SignOff.objects.filter(checklist=trading_day.PRE_MARKET).count() == 5
+    assert not SignOff.objects.filter(checklist=trading_day.END_OF_DAY).exists()
+    assert checks.trading_day().status == "ok"

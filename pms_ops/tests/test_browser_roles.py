@@ -75,6 +75,7 @@ def _pages(desk) -> list[str]:
         f"/journal/{entry.pk}/",
         "/ops/",
         "/recon/",
+        "/desk/",
         f"/recon/breaks/{desk['break'].pk}/",
         "/no-such-page/",
     ]

@@ -1,7 +1,9 @@
 """Every append-only table is hash-chained, so a superuser's rewrite of any row of any of them is
 caught by verify_chains, which names the table and the row."""
 
+import datetime as dt
 import importlib
+from unittest import mock
 
 import pytest
 from django.apps import apps
@@ -22,6 +24,7 @@ from audit.triggers import InstallAppendOnlyTriggers, append_only_models
 from book import services as book_services
 from book.models import Price
 from core.dbroles import connected_as_owner
+from desk.services import item_sign
 from incidents.services import incident_declare
 from journal.services import journal_entry_add
 from ops.models import Heartbeat
@@ -59,6 +62,9 @@ def history(people, open_position):
     content = b"instrument,direction,quantity,average_price\nGOLD_MINI,LONG,3,71000\n"
     run = statement_reconcile(actor=people["pam"], content=content, as_of=timezone.now())
     break_explain(actor=people["pam"], break_id=run.breaks.first().pk, explanation="Late fill")
+    monday_morning = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)  # 07:30 IST, a trading day
+    with mock.patch("django.utils.timezone.now", return_value=monday_morning):
+        item_sign(actor=people["oscar"], day=monday_morning.date(), checklist="pre_market", item=1)
 
 
 def _rewrite(model) -> tuple[str, str]:

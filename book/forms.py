@@ -42,6 +42,7 @@ class CorrectionForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), help_text="E.g. what the broker statement shows."
     )
+    origin = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def correct(self) -> dict:
         data = self.cleaned_data

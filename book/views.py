@@ -62,7 +62,7 @@ def correction_wizard(request):
             request, "book/correction_find.html", {"title": "Correct a position", "finder": finder, "matches": matches}
         )
     if request.method != "POST":
-        form = CorrectionForm(initial={**facts_of(position), "reason": ""})
+        form = CorrectionForm(initial={**facts_of(position), "reason": "", **_prefill(request.GET)})
         return _wizard(request, position, form)
     form = CorrectionForm(request.POST)
     if not form.is_valid():
@@ -75,7 +75,11 @@ def correction_wizard(request):
                 return _wizard(request, position, form)
             return _wizard(request, position, form, preview=Correction().describe(payload))
         approval = services.correction_propose(
-            actor=request.user, position_id=position.pk, reason=form.cleaned_data["reason"], correct=form.correct()
+            actor=request.user,
+            position_id=position.pk,
+            reason=form.cleaned_data["reason"],
+            correct=form.correct(),
+            origin=form.cleaned_data["origin"],
         )
     except ServiceError as exc:
         form.add_service_error(exc)
@@ -84,6 +88,11 @@ def correction_wizard(request):
         request, f"Correction sent for approval (request #{approval.pk}). A second person must approve it."
     )
     return redirect(reverse("approvals:detail", args=[approval.pk]))
+
+
+def _prefill(query) -> dict:
+    """Values another page proposes (a reconciliation break: the broker's quantity, side and price)."""
+    return {name: query[name] for name in CorrectionForm.base_fields if query.get(name)}
 
 
 def _found(finder: FindPosition) -> tuple[Position | None, list[Position]]:

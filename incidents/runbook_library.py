@@ -280,6 +280,27 @@ RUNBOOKS: list[dict] = [
         ],
         "escalate_if": "Positions cannot be closed or trading cannot be halted.",
     },
+    {
+        "slug": "post-outage-recovery",
+        "title": "System recovery after an outage",
+        "source": "seed 003 Emergency Procedures",
+        "recognition": "Services are back after an outage; the book may differ from the broker's positions.",
+        "diagnostic_steps": [
+            "Assess damage: check data integrity (the audit hash chains verify)",
+            "Review open positions in the position book (/book/positions/)",
+            "Calculate any losses",
+        ],
+        "recovery_actions": [
+            "Restore services; run the health check (/api/v1/health and /api/v1/ready)",
+            "Verify broker reconciliation: reconcile a fresh broker statement at /recon/ against the book",
+            "Reconcile any discrepancies: resolve every break by a correction or an accepted explanation",
+        ],
+        "verification": [
+            "The fresh reconciliation at /recon/ shows no open break",
+            "Resume trading only through an approved trading-resume request (four-eyes)",
+        ],
+        "escalate_if": "A break can be neither corrected nor explained, or the broker cannot be reached.",
+    },
     # --- seed 004: disaster recovery scenarios 1-5 and the general restore -------------
     {
         "slug": "database-unavailable",

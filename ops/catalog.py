@@ -32,6 +32,7 @@ PROBES: dict[str, Probe] = {
         Probe("data_integrity", "Data integrity", 300, "P1", "data-corrupt", data=True, positions=True),
         Probe("risk_validation", "Risk validation", 60, "P1", "validation-failed", data=True, positions=True),
         Probe("heartbeats", "Heartbeats", 30, "P2", "pipeline-failure"),
+        Probe("trading_day", "Trading-day checklists", 300, "P3", ""),
     )
 }
 

@@ -20,6 +20,7 @@ from audit.services import chains_verify_incremental
 from backups.selectors import newest_verified_backup
 from book.selectors import corrupt_positions
 from book.selectors import risk_validation as stored_vs_calculated
+from desk.selectors import missed as missed_checklists
 
 from .models import Heartbeat, Status
 
@@ -172,3 +173,17 @@ def _late_text(beat: Heartbeat, now) -> str:
         return f"{beat.name} (never seen)"
     seconds = int((now - beat.last_seen_at).total_seconds())
     return f"{beat.name} (last seen {seconds} s ago, expected every {beat.period_seconds} s + {beat.grace_seconds} s)"
+
+
+def trading_day() -> Outcome:
+    """Today's pre-market and end-of-day checklists (BOOK_TIMEZONE) signed off item by item before they are due."""
+    missed = missed_checklists()
+    if not missed:
+        return ok("Every checklist due so far is signed off")
+    parts = [
+        f"{c['title']} ({sum(not i['signoff'] for i in c['items'])} of {len(c['items'])} unsigned)" for c in missed
+    ]
+    return fail(
+        f"Missed sign-off: {'; '.join(parts)}",
+        checklists=[{"kind": c["kind"], "due": c["due"].isoformat()} for c in missed],
+    )

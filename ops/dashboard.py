@@ -10,6 +10,7 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from core import roles
+from desk.day import today as desk_today
 
 from . import selectors
 from .catalog import PROBES
@@ -63,6 +64,6 @@ def context(user) -> dict:
         "incidents": _optional(lambda: list(selectors.open_incidents()[:20])),
         "approvals": _optional(lambda: list(selectors.pending_approvals())),
         "backups": _optional(selectors.newest_backups),
-        "report": HealthReport.objects.filter(date=timezone.localdate()).first(),
+        "report": HealthReport.objects.filter(date=desk_today()).first(),  # the desk's date, as the report's
         "unavailable": UNAVAILABLE,
     }

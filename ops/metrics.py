@@ -19,6 +19,7 @@ from approvals.models import ApprovalRequest
 from backups.selectors import newest_verified_backup
 from incidents.models import Incident
 
+from . import request_stats
 from .models import Heartbeat, ProbeState
 from .selectors import trading_enabled
 
@@ -56,8 +57,10 @@ class MetricsMiddleware:
         response = self.get_response(request)
         status = str(response.status_code)
         view = view_label(request)
+        seconds = time.perf_counter() - started
         REQUESTS.labels(view, request.method, status).inc()
-        LATENCY.labels(view, status).observe(time.perf_counter() - started)
+        LATENCY.labels(view, status).observe(seconds)
+        request_stats.observe(seconds, response.status_code)
         if response.status_code >= 400:
             ERRORS.labels(status).inc()
         return response

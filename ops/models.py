@@ -199,3 +199,19 @@ class AlertGroup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group_key[:60]} → incident #{self.incident_id}"
+
+
+class RequestTally(models.Model):
+    """The API's own requests per hour and latency bucket, flushed by the metrics middleware: what the daily
+    report's response time (p95) and error rate are computed from, whichever process served the requests."""
+
+    hour = models.DateTimeField()
+    bucket = models.PositiveSmallIntegerField(help_text="Index into ops.request_stats.BUCKETS_MS (last: slower).")
+    requests = models.PositiveBigIntegerField(default=0)
+    server_errors = models.PositiveBigIntegerField(default=0, help_text="Responses with a 5xx status.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hour", "bucket"], name="ops_requesttally_hour_bucket")]
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H}:00 bucket {self.bucket}: {self.requests}"

@@ -7,8 +7,10 @@ from core.roles import page_allows
 # (url name, label); a page appears once its app defines the URL name.
 PAGES = (
     ("ops:dashboard", "Ops dashboard"),
+    ("desk:today", "Trading day"),
     ("book:positions", "Position book"),
     ("book:correction-wizard", "Correct a position"),
+    ("recon:home", "Reconciliation"),
     ("approvals:queue", "Approvals"),
     ("incidents:list", "Incidents"),
     ("journal:timeline", "Journal"),

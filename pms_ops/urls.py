@@ -9,7 +9,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerView,
 )
 
-APPS = ("audit", "journal", "approvals", "book", "incidents", "ops", "backups")
+APPS = ("audit", "journal", "approvals", "book", "incidents", "recon", "desk", "ops", "backups")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

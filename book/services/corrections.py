@@ -5,6 +5,7 @@ Executed in the approving transaction: the incorrect position is closed at its e
 both positions and the approval. Nothing of the wrong record is changed or removed.
 """
 
+import re
 from decimal import Decimal
 
 from django.db import transaction
@@ -17,11 +18,14 @@ from audit.services import actor_name, event_record
 from core.errors import Conflict, Invalid
 from journal.services import journal_entry_add
 
+from .. import guards
 from ..actions import BookAction
 from ..models import LedgerKind, Position, PositionStatus
 from .positions import clean_facts, close_recorded, locked_position, open_recorded
 
 SUBJECT = "book.position"
+# Where a correction came from, as "app.kind:id" (e.g. "recon.break:12"): carried to the hooks.
+ORIGIN = re.compile(r"^[a-z_]+\.[a-z_]+:[0-9]{1,18}$")
 FACTS = ("instrument", "direction", "size", "entry_price", "stop_price")
 
 
@@ -84,10 +88,24 @@ def _check_correctable(position: Position) -> None:
         )
 
 
-def correction_propose(*, actor, position_id, reason: str, correct: dict) -> ApprovalRequest:
-    """Ask for a second person's approval; the position row is locked so one proposal wins a race."""
+def _clean_origin(origin: str) -> str:
+    if origin and not ORIGIN.match(origin):
+        raise Invalid(
+            f"origin {origin[:80]!r} is not a reference like recon.break:12.", fields={"origin": ["Not a reference."]}
+        )
+    return origin
+
+
+def correction_propose(*, actor, position_id, reason: str, correct: dict, origin: str = "") -> ApprovalRequest:
+    """Ask for a second person's approval; the position row is locked so one proposal wins a race.
+
+    `origin` names what found the error (a reconciliation break): the correction hooks learn it
+    when the correction executes."""
+    origin = _clean_origin(origin)
     with transaction.atomic():
         payload = correction_preview(position_id=position_id, correct=correct)
+        if origin:
+            payload["origin"] = origin
         return approval_request_create(
             actor=actor,
             action=Correction.name,
@@ -167,14 +185,17 @@ class Correction(Approvable):
             subject_id=wrong.pk,
             payload={**result, "requested_by": actor_name(request.requested_by)},
         )
+        for hook in guards.correction_hooks():
+            hook(request=request, result=result, actor=actor)
         return result
 
     def describe(self, payload: dict) -> dict:
         """The approver's preview: the three steps, their P&L effect, and wrong vs right."""
         wrong, right = payload.get("wrong", {}), payload.get("correct", {})
         pid = payload.get("position_id")
+        origin = f" (from {payload['origin']})" if payload.get("origin") else ""
         return {
-            "summary": f"Correct position {pid}: {_describe_facts(wrong)} → {_describe_facts(right)}.",
+            "summary": f"Correct position {pid}: {_describe_facts(wrong)} → {_describe_facts(right)}{origin}.",
             "steps": [
                 f"Close position {pid} at its entry price {wrong.get('entry_price')}: realized P&L 0.00.",
                 "Write a correction journal entry linking both positions and this approval.",

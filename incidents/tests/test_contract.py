@@ -25,6 +25,7 @@ SLUGS = [
     "db-connection-failures",
     "dashboard-not-loading",
     "emergency-stop-trading",
+    "post-outage-recovery",
     "database-unavailable",
     "redis-unavailable",
     "incorrect-position",

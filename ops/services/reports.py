@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import event_record
+from desk.day import today
 
 from .. import reports
 from ..actions import OpsAction
@@ -12,7 +13,7 @@ from ..models import HealthReport
 
 def health_report_create(*, actor, now=None) -> HealthReport:
     now = now or timezone.now()
-    day = timezone.localdate(now)
+    day = today(now)  # the desk's date (BOOK_TIMEZONE)
     existing = HealthReport.objects.filter(date=day).first()
     if existing is not None:
         return existing

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "approvals",
     "book",
     "incidents",
+    "recon",
+    "desk",
     "ops",
     "backups",
     "pms_ops",

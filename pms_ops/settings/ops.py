@@ -1,9 +1,13 @@
 """Settings of the ops app (from the environment): probe schedule, thresholds, caching, metrics access."""
 
+from zoneinfo import ZoneInfo
+
 from celery.schedules import crontab
+from django_celery_beat.tzcrontab import TzAwareCrontab
 
 from ops.catalog import beat_schedule
 
+from .book import BOOK_TIMEZONE
 from .env import env
 
 # A probe that takes longer is recorded as `fail` with the timeout (seconds).
@@ -35,11 +39,20 @@ ALERTMANAGER_DEFAULT_SEVERITY = env("ALERTMANAGER_DEFAULT_SEVERITY", default="P3
 # and how many days of history it shows.
 STATUS_PAGE_CACHE_SECONDS = env.float("STATUS_PAGE_CACHE_SECONDS", default=15.0)
 STATUS_PAGE_DAYS = env.int("STATUS_PAGE_DAYS", default=14)
+# The daily report's local time (BOOK_TIMEZONE), before the pre-market checklist that reviews it.
+OPS_REPORT_AT = env.str("OPS_REPORT_AT", default="08:30")
+# The web processes add their request tally (the report's latency and error rate) to the database this often.
+OPS_REQUEST_STATS_FLUSH_SECONDS = env.float("OPS_REQUEST_STATS_FLUSH_SECONDS", default=10.0)
 # /metrics needs METRICS_TOKEN (settings/security.py) as a bearer token.
 
 # Each probe's interval is in ops/catalog.py; OPS_PROBE_INTERVAL_SECONDS sets one for all (tests,
 # demos). Ops changes them later in the admin (django-celery-beat).
 beat = beat_schedule(every=env.int("OPS_PROBE_INTERVAL_SECONDS", default=0)) | {
-    "ops.health_report": {"task": "ops.health_report", "schedule": crontab(hour=8, minute=0)},
+    "ops.health_report": {
+        "task": "ops.health_report",
+        "schedule": TzAwareCrontab(
+            hour=int(OPS_REPORT_AT.split(":")[0]), minute=int(OPS_REPORT_AT.split(":")[1]), tz=ZoneInfo(BOOK_TIMEZONE)
+        ),
+    },
     "ops.probe_results_prune": {"task": "ops.probe_results_prune", "schedule": crontab(hour=3, minute=30)},
 }

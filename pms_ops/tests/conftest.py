@@ -6,12 +6,15 @@ import pytest
 @pytest.fixture
 def desk(people, open_position) -> dict:
     """A position with a correction waiting for four eyes, another without, a declared incident with its runbook
-    (trading halted, a starred note, an overdue follow-up), a journal entry and a trading halt: every page has a
-    row, a moment and its actions to show."""
+    (trading halted, a starred note, an overdue follow-up), a journal entry, a trading halt and a broker statement
+    with a break: every page has a row, a moment and its actions to show."""
+    from django.utils import timezone
+
     from book import services as book
     from incidents import services as incidents
     from journal.services import journal_entry_add
     from ops.services.trading import trading_halt
+    from recon.services import statement_reconcile
 
     position = open_position()
     other = open_position(size=1, entry_price="70800.5", stop_price=None)
@@ -35,4 +38,13 @@ def desk(people, open_position) -> dict:
     )
     entry = journal_entry_add(author=people["pam"], entry_type="decision", content="Held **GOLD_MINI** overnight.")
     trading_halt(actor=people["oscar"], reason="Broker link down")
-    return {"position": position, "other": other, "approval": approval, "incident": incident, "entry": entry}
+    statement = b"instrument,direction,quantity,average_price\nGOLD_MINI,LONG,3,71000\nBANK_NIFTY,SHORT,1,48000\n"
+    run = statement_reconcile(actor=people["oscar"], content=statement, as_of=timezone.now())
+    return {
+        "position": position,
+        "other": other,
+        "approval": approval,
+        "incident": incident,
+        "entry": entry,
+        "break": run.breaks.order_by("pk").first(),
+    }

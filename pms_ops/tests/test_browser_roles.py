@@ -75,6 +75,9 @@ def _pages(desk) -> list[str]:
         "/journal/",
         f"/journal/{entry.pk}/",
         "/ops/",
+        "/recon/",
+        "/desk/",
+        f"/recon/breaks/{desk['break'].pk}/",
         "/no-such-page/",
     ]
 

@@ -18,6 +18,7 @@ from incidents import services as incident_services
 from journal.services import journal_entry_add
 from ops.checks import Outcome
 from ops.services import probe_result_record
+from recon.services import statement_reconcile
 
 HOSTILE = [
     "=cmd|' /C calc'!A0",
@@ -58,12 +59,21 @@ def _audit_actor(people, text) -> str:
     return author.get_username()
 
 
+def _break_owner(people, text) -> str:
+    """Whoever brings a statement owns its breaks: a strange name reaches the breaks' `owner` column."""
+    owner = make_user(text, "PM")
+    content = b"instrument,direction,quantity,average_price\nGOLD_MINI,LONG,1,71000\n"
+    run = statement_reconcile(actor=owner, content=content, as_of="2026-01-01T00:00:00Z")
+    return run.breaks.get().owner
+
+
 EXPORTS = {
     "positions": ("/api/v1/pms/book/positions", "notes", _position_notes),
     "incidents": ("/api/v1/incidents/", "title", _incident_title),
     "journal": ("/api/v1/pms/journal", "content", _journal_content),
     "probe results": ("/api/v1/ops/probes/results", "message", _probe_message),
     "audit events": ("/api/v1/audit/events", "actor", _audit_actor),
+    "reconciliation breaks": ("/api/v1/pms/recon/breaks", "owner", _break_owner),
 }
 
 

@@ -1,13 +1,16 @@
 """Every append-only table is hash-chained, so a superuser's rewrite of any row of any of them is
 caught by verify_chains, which names the table and the row."""
 
+import datetime as dt
 import importlib
+from unittest import mock
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import models
 from django.db.migrations.state import ProjectState
+from django.utils import timezone
 
 from approvals.services import approval_approve
 from audit import tree
@@ -21,11 +24,13 @@ from audit.triggers import InstallAppendOnlyTriggers, append_only_models
 from book import services as book_services
 from book.models import Price
 from core.dbroles import connected_as_owner
+from desk.services import item_sign
 from incidents.services import incident_declare
 from journal.services import journal_entry_add
 from ops.models import Heartbeat
 from ops.services import heartbeats, trading
 from pms_audit import merkle, note
+from recon.services import break_explain, statement_reconcile
 
 CHAINED = sorted(model._meta.db_table for model in chained_models())
 
@@ -54,6 +59,12 @@ def history(people, open_position):
     trading.trading_halt(actor=people["oscar"], reason="Emergency stop")
     request = trading.trading_resume_request(actor=people["oscar"], reason="Risk checked")
     approval_approve(actor=people["alice"], request_id=request.pk)
+    content = b"instrument,direction,quantity,average_price\nGOLD_MINI,LONG,3,71000\n"
+    run = statement_reconcile(actor=people["pam"], content=content, as_of=timezone.now())
+    break_explain(actor=people["pam"], break_id=run.breaks.first().pk, explanation="Late fill")
+    monday_morning = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)  # 07:30 IST, a trading day
+    with mock.patch("django.utils.timezone.now", return_value=monday_morning):
+        item_sign(actor=people["oscar"], day=monday_morning.date(), checklist="pre_market", item=1)
 
 
 def _rewrite(model) -> tuple[str, str]:

@@ -5,12 +5,13 @@ from django.apps import apps
 from approvals import registry as approvals
 from audit import registry as audit
 from backups.restores import DatabaseRestore
-from book.guards import open_guards
+from book.guards import correction_hooks, open_guards
 from book.services import Correction, ManualPrice, PriceOverride
 from core import roles
 from journal import links
 from ops.guards import refuse_when_halted
 from ops.services import TradingResume
+from recon.services import BreakExplanation, break_correction_executed
 
 
 def test_every_apps_audit_actions_are_registered_in_its_own_namespace():
@@ -29,6 +30,7 @@ def test_the_approvable_actions_and_the_renamed_restore():
         "book.manual_price": ManualPrice,
         "ops.trading_resume": TradingResume,
         "backups.restore": DatabaseRestore,
+        "recon.break_explanation": BreakExplanation,
     }
     assert isinstance(approvals.get("ops.restore"), DatabaseRestore)
 
@@ -40,6 +42,8 @@ def test_the_journal_links_to_positions_incidents_entries_and_approval_requests(
         "incident": "incident",
         "entry": "journal entry",
         "approval": "approval request",
+        "recon_run": "reconciliation run",
+        "recon_break": "break",
     }
 
 
@@ -54,3 +58,7 @@ def test_the_role_table_is_every_apps_grants():
 
 def test_a_position_opens_only_past_the_trading_halt_guard():
     assert open_guards() == [refuse_when_halted]
+
+
+def test_an_executed_correction_is_followed_by_recon():
+    assert correction_hooks() == [break_correction_executed]

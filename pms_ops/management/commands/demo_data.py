@@ -22,7 +22,7 @@ DEMO_USERS = {
     "auditor": roles.AUDITOR,
     "feed": roles.PRICE_FEED,  # the demo price feed's service account (its API token: drf_create_token feed)
 }
-APPS = ("journal", "approvals", "book", "incidents", "ops", "backups")
+APPS = ("journal", "approvals", "book", "incidents", "desk", "ops", "backups")
 
 
 def refuse_real_database() -> None:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ops", "0003_chain_leadership_changes"),
+        ("ops", "0005_request_tally"),
     ]
 
     operations = [

@@ -170,7 +170,19 @@ class Position(models.Model):
         return money(self.size * self.instrument.margin_per_lot, "The position's margin", "size")
 
 
+class PriceStatus(models.TextChoices):
+    GOOD = "good", "Good: passed its checks"
+    CONFIRMED = "confirmed", "Held, then confirmed by a second source"
+    HELD = "held", "Held: failed a check, not used"
+    STALE = "stale", "Too old to mark open positions"
+    SET_ASIDE = "set_aside", "Replaced by an approved manual price"
+
+
 class PriceQuerySet(AppendOnlyQuerySet):
+    def held(self):
+        """Prices no mark-to-market run may use (held, or set aside by a manual price)."""
+        return self.exclude(pk__in=self.usable().values("pk"))
+
     def usable(self):
         """Prices a mark-to-market run may use: not held by an open price exception, nor set aside."""
         holding = PriceException.objects.filter(price=OuterRef("pk")).filter(
@@ -209,6 +221,24 @@ class Price(ChainedModel):
 
     def __str__(self) -> str:
         return f"{self.instrument_id} {self.price} ({self.source}, {self.as_of:%Y-%m-%d %H:%M})"
+
+    @property
+    def status(self) -> str:
+        """held (failing its checks, not used), set aside (replaced by a manual price), stale, confirmed or good.
+
+        Reads `exceptions.all()`: prefetch them for a list.
+        """
+        exceptions = list(self.exceptions.all())
+        if any(e.resolution == Resolution.SUPERSEDED for e in exceptions):
+            return PriceStatus.SET_ASIDE
+        open_kinds = {e.kind for e in exceptions if e.status == ExceptionStatus.OPEN}
+        if ExceptionKind.CHECKS in open_kinds:
+            return PriceStatus.HELD
+        if ExceptionKind.STALE in open_kinds:
+            return PriceStatus.STALE
+        if any(e.resolution == Resolution.CONFIRMED for e in exceptions):
+            return PriceStatus.CONFIRMED
+        return PriceStatus.GOOD
 
 
 class PriceCheck(ChainedModel):

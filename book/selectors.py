@@ -16,6 +16,11 @@ def latest_price(symbol: str) -> Price | None:
     return Price.objects.usable().filter(instrument__symbol=symbol).order_by("-as_of", "-id").first()
 
 
+def prices():
+    """Prices newest first with their checks and exceptions, for lists."""
+    return Price.objects.select_related("instrument", "checked").prefetch_related("exceptions").order_by("-pk")
+
+
 def _stored_state() -> PortfolioState:
     """The persisted row, or the empty book's state before anything was ever written."""
     return PortfolioState.objects.filter(pk=1).first() or PortfolioState(

@@ -204,8 +204,8 @@ class PriceOverride(Approvable):
         )
         positions = _locked_open_positions()
         overrides = {row.instrument.symbol: row for row in rows}
-        prices = _prices_for({p.instrument.symbol for p in positions}, overrides)
-        run = _mark(actor=actor, positions=positions, prices=prices, approval_id=request.pk)
+        marks = _prices_for({p.instrument.symbol for p in positions}, overrides)
+        run = _mark(actor=actor, positions=positions, prices=marks, approval_id=request.pk)
         lines = [
             f"MTM corrected for {symbol}. Previous price: {payload['previous'].get(symbol) or 'none'}. "
             f"Correct price: {price}. Source: {payload.get('source', '')}."

@@ -191,9 +191,9 @@ class ManualPrice(Approvable):
             "summary": f"Record a manual price for {', '.join(symbols)} (typed by a person, not from a price feed).",
             "steps": [
                 "Record the manual price (the previous price is kept).",
-                f"Clear the {held} open price exception(s) of these instruments (held prices stay unused).",
                 f"The next mark-to-market run uses it for {affected} open position(s) on these instruments.",
                 "Write a journal entry of type mtm with previous price, new price, source and reason.",
+                f"Clear the {held} open price exception(s) of these instruments (held prices stay unused).",
             ],
             "diff": diff,
         }

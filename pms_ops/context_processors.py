@@ -8,6 +8,7 @@ from core.roles import page_allows
 PAGES = (
     ("ops:dashboard", "Ops dashboard"),
     ("book:positions", "Position book"),
+    ("book:prices", "Prices and marks"),
     ("book:correction-wizard", "Correct a position"),
     ("approvals:queue", "Approvals"),
     ("incidents:list", "Incidents"),

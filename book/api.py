@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.urls import path
 from django_filters import rest_framework as filters
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, status
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -155,6 +156,13 @@ def _csv_or_page(view, request) -> Response:
     return view.get_paginated_response(view.get_serializer(page, many=True).data)
 
 
+class ListAndPostSchema(AutoSchema):
+    """Pages are for the GET list; a POST answering with a list answers with a plain list."""
+
+    def _get_paginator(self):
+        return super()._get_paginator() if self.method == "GET" else None
+
+
 class Prices(generics.ListAPIView):
     """Recorded prices with their checks and status (GET); a feed's prices are market prices, checked
     before they mark the book (201); a person's are manual prices (202)."""
@@ -162,6 +170,7 @@ class Prices(generics.ListAPIView):
     permission_classes = [role_required(PRICE_FEED, PM, OPS, read=ALL_ROLES)]
     serializer_class = s.PriceListSerializer
     filterset_class = PriceFilter
+    schema = ListAndPostSchema()
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 
     def get_queryset(self):

@@ -13,7 +13,16 @@ NUMBER = serializers.DecimalField(max_digits=20, decimal_places=6, coerce_to_str
 class InstrumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Instrument
-        fields = ["id", "symbol", "name", "asset_class", "currency", "point_value", "margin_per_lot"]
+        fields = [
+            "id",
+            "symbol",
+            "name",
+            "asset_class",
+            "currency",
+            "point_value",
+            "margin_per_lot",
+            "price_tolerance_pct",
+        ]
 
 
 class InstrumentIn(StrictSerializer):
@@ -23,6 +32,13 @@ class InstrumentIn(StrictSerializer):
     currency = serializers.RegexField(r"^[A-Za-z]{3}$", help_text="ISO 4217 code, e.g. INR.")
     point_value = PositiveDecimalField(max_digits=20, decimal_places=6)
     margin_per_lot = PositiveDecimalField(max_digits=24, decimal_places=2)
+    price_tolerance_pct = PositiveDecimalField(
+        max_digits=7,
+        decimal_places=3,
+        required=False,
+        allow_null=True,
+        help_text="How far (%) a price may move before it is held; default BOOK_PRICE_TOLERANCE_PCT.",
+    )
 
 
 class PositionSerializer(serializers.ModelSerializer):

@@ -29,6 +29,7 @@ def instrument_create(
     point_value,
     margin_per_lot,
     asset_class: str = "",
+    price_tolerance_pct=None,
 ) -> Instrument:
     symbol = str(symbol or "").strip().upper()
     if not symbol or len(symbol) > 40:
@@ -38,6 +39,9 @@ def instrument_create(
         raise Invalid(f"currency must be an ISO 4217 code, not {currency!r}.", fields={"currency": ["E.g. INR."]})
     point_value = values.positive_decimal("point_value", point_value)
     margin = values.positive_decimal("margin_per_lot", margin_per_lot, places=2, max_digits=24)
+    tolerance = values.positive_decimal(
+        "price_tolerance_pct", price_tolerance_pct, places=3, max_digits=7, required=False
+    )
     with transaction.atomic():
         if Instrument.objects.filter(symbol=symbol).exists():
             raise Conflict(f"Instrument {symbol} already exists.", fields={"symbol": ["Already exists."]})
@@ -48,13 +52,20 @@ def instrument_create(
             point_value=point_value,
             margin_per_lot=margin,
             asset_class=str(asset_class or "")[:40],
+            price_tolerance_pct=tolerance,
         )
         event_record(
             actor=actor,
             action=BookAction.INSTRUMENT_CREATED,
             subject_type="book.instrument",
             subject_id=instrument.pk,
-            payload={"symbol": symbol, "point_value": point_value, "margin_per_lot": margin, "currency": currency},
+            payload={
+                "symbol": symbol,
+                "point_value": point_value,
+                "margin_per_lot": margin,
+                "currency": currency,
+                "price_tolerance_pct": tolerance,
+            },
         )
     return instrument
 

@@ -42,12 +42,14 @@ def test_a_move_exactly_at_tolerance_passes_and_one_tick_past_is_held(api, peopl
     assert PriceException.objects.open().filter(price=row).exists() == (status == "held")
 
 
-def test_an_instruments_own_tolerance_replaces_the_default(api, people, gold):
-    gold.price_tolerance_pct = D("1")
-    gold.save()
-    feed(people, "100")
-    assert status_of(api, feed(people, "101"))["status"] == "good"
-    assert status_of(api, feed(people, "102.010001"))["status"] == "held"  # 1% of 101 is 1.01
+def test_an_instruments_own_tolerance_replaces_the_default(api, people):
+    body = {"symbol": "CRUDE", "name": "Crude", "currency": "INR", "point_value": 100, "margin_per_lot": 1000}
+    assert api["oscar"].post("/api/v1/pms/book/instruments", {**body, "price_tolerance_pct": 0}).status_code == 400
+    created = api["oscar"].post("/api/v1/pms/book/instruments", {**body, "price_tolerance_pct": "1"})
+    assert created.status_code == 201 and created.json()["price_tolerance_pct"] == "1.000"
+    feed(people, "100", symbol="CRUDE")
+    assert status_of(api, feed(people, "101", symbol="CRUDE"))["status"] == "good"
+    assert status_of(api, feed(people, "102.010001", symbol="CRUDE"))["status"] == "held"  # 1% of 101 is 1.01
 
 
 def test_a_held_price_never_marks_the_book_and_raises_an_audited_exception(api, people, open_position):

@@ -10,3 +10,5 @@ class BookAction(models.TextChoices):
     PRICES_RECORDED = "book.prices.recorded", "Prices recorded"
     MTM_RAN = "book.mtm.ran", "Mark-to-market run"
     CORRECTION_EXECUTED = "book.correction.executed", "Compensating correction executed"
+    PRICE_EXCEPTION_RAISED = "book.price_exception.raised", "Price held: exception raised"
+    PRICE_EXCEPTION_CLEARED = "book.price_exception.cleared", "Price exception cleared"

@@ -11,7 +11,7 @@ from core.errors import ServiceError
 from core.roles import OPS, PM, has_role
 
 from . import csv_prices, services
-from .models import Instrument, LedgerEntry, MtmRun, PortfolioState, Position, Price
+from .models import Instrument, LedgerEntry, MtmRun, PortfolioState, Position, Price, PriceException
 
 
 @admin.register(Instrument)
@@ -34,6 +34,7 @@ class InstrumentAdmin(RoleAdmin):
                 point_value=obj.point_value,
                 margin_per_lot=obj.margin_per_lot,
                 asset_class=obj.asset_class,
+                price_tolerance_pct=obj.price_tolerance_pct,
             )
         except ServiceError as exc:
             raise ValidationError(exc.detail) from exc
@@ -123,6 +124,15 @@ def _fields(exc: ServiceError) -> str:
 class MtmRunAdmin(AppendOnlyAdmin):
     list_display = ["id", "ran_at", "ran_by", "positions_marked", "unrealized_pnl", "manual", "approval_id"]
     list_filter = ["manual"]
+
+
+@admin.register(PriceException)
+class PriceExceptionAdmin(ReadOnlyAdmin):
+    """Held prices and what cleared them; cleared only by a second source or an approved manual price."""
+
+    list_display = ["id", "instrument", "kind", "status", "resolution", "raised_at", "cleared_at", "cleared_by"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["instrument"]
 
 
 @admin.register(LedgerEntry)

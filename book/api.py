@@ -3,12 +3,14 @@
 from django.http import HttpResponse
 from django.urls import path
 from django_filters import rest_framework as filters
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, status
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from approvals.models import ApprovalRequest
 from core.csv import CSVRenderer
 from core.filters import MomentFilter
 from core.idempotency import idempotent
@@ -16,7 +18,7 @@ from core.roles import ALL_ROLES, OPS, PM, PRICE_FEED, role_required
 
 from . import selectors, services
 from . import serializers as s
-from .models import Instrument, PositionStatus
+from .models import Instrument, MtmRun, PositionStatus, Price, PriceException
 from .recovery import recovery_snapshot_json
 from .values import moment
 
@@ -108,17 +110,75 @@ class PositionOpen(APIView):
 class PositionClose(APIView):
     permission_classes = [role_required(PM)]
 
-    @extend_schema(request=s.PositionCloseIn, responses={200: s.PositionSerializer})
+    @extend_schema(
+        request=s.PositionCloseIn,
+        responses={
+            200: s.PositionSerializer,
+            202: OpenApiResponse(s.PendingApproval, "Exit price away from the market: waits for a second person"),
+        },
+        description="Closes at `exit_price` (200). An exit price further than the instrument's tolerance from "
+        "the latest usable price needs `reason` (or `notes`) and a second person's approval (202, action "
+        "`book.close_off_market`); without a reason it is a 400.",
+    )
     @idempotent
     def post(self, request, pk: int):
-        position = services.position_close(actor=request.user, position_id=pk, **_valid(s.PositionCloseIn, request))
-        return Response(s.PositionSerializer(position).data)
+        result = services.position_close(actor=request.user, position_id=pk, **_valid(s.PositionCloseIn, request))
+        if isinstance(result, ApprovalRequest):
+            return _pending(result)
+        return Response(s.PositionSerializer(result).data)
 
 
-class Prices(APIView):
-    """A price feed's prices are market prices at once (201); a person's are manual prices (202)."""
+class PriceFilter(filters.FilterSet):
+    instrument = filters.CharFilter(field_name="instrument__symbol", help_text="Instrument symbol.")
+    source = filters.CharFilter()
+    manual = filters.BooleanFilter()
+    status = filters.ChoiceFilter(
+        choices=[("usable", "Usable by a mark-to-market run"), ("held", "Held or set aside: not used")],
+        method="by_status",
+    )
+    since = MomentFilter(field_name="as_of", lookup_expr="gte", help_text="Observed at or after (ISO 8601).")
+    until = MomentFilter(field_name="as_of", lookup_expr="lte", help_text="Observed at or before (ISO 8601).")
 
-    permission_classes = [role_required(PRICE_FEED, PM, OPS)]
+    class Meta:
+        model = Price
+        fields = ["instrument", "source", "manual", "status", "since", "until"]
+
+    def by_status(self, queryset, name, value):
+        return queryset.usable() if value == "usable" else queryset.held()
+
+
+def _csv_or_page(view, request) -> Response:
+    """CSV is the whole filtered range (newest first, capped); JSON is cursor pages."""
+    queryset = view.filter_queryset(view.get_queryset())
+    if request.accepted_renderer.format == "csv":
+        return Response(view.get_serializer(queryset.order_by("-pk")[:MAX_CSV_ROWS], many=True).data)
+    page = view.paginate_queryset(queryset)
+    return view.get_paginated_response(view.get_serializer(page, many=True).data)
+
+
+class ListAndPostSchema(AutoSchema):
+    """Pages are for the GET list; a POST answering with a list answers with a plain list."""
+
+    def _get_paginator(self):
+        return super()._get_paginator() if self.method == "GET" else None
+
+
+class Prices(generics.ListAPIView):
+    """Recorded prices with their checks and status (GET); a feed's prices are market prices, checked
+    before they mark the book (201); a person's are manual prices (202)."""
+
+    permission_classes = [role_required(PRICE_FEED, PM, OPS, read=ALL_ROLES)]
+    serializer_class = s.PriceListSerializer
+    filterset_class = PriceFilter
+    schema = ListAndPostSchema()
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+
+    def get_queryset(self):
+        return selectors.prices()
+
+    @extend_schema(summary="Prices, newest first, with their checks and status (?format=csv for a spreadsheet)")
+    def get(self, request, *args, **kwargs):
+        return _csv_or_page(self, request)
 
     @extend_schema(
         request=PolymorphicProxySerializer(
@@ -130,9 +190,10 @@ class Prices(APIView):
                 s.PendingApproval, "Posted by a person: a manual price, recorded once a second person approves"
             ),
         },
-        description="Price feeds (role `Price feed`) post market prices. A price a person posts is a manual "
-        "price: it needs `reason` and `source`, and takes effect (a mark-to-market run uses it) only after "
-        "another person approves it (action `book.manual_price`); the requester can never approve it.",
+        description="Price feeds (role `Price feed`) post market prices; each is checked (move from the previous "
+        "price, age, agreement with another feed) and one that fails is held with a price exception. A price a "
+        "person posts is a manual price: it needs `reason` and `source`, and takes effect (a mark-to-market run "
+        "uses it) only after another person approves it (action `book.manual_price`); the requester never can.",
     )
     @idempotent
     def post(self, request):
@@ -148,8 +209,28 @@ class Prices(APIView):
         return Response(s.PriceSerializer(result, many=True).data, status=status.HTTP_201_CREATED)
 
 
-class Mtm(APIView):
-    permission_classes = [role_required(PM)]
+class MtmFilter(filters.FilterSet):
+    manual = filters.BooleanFilter(help_text="At least one price used was a manual price.")
+    since = MomentFilter(field_name="ran_at", lookup_expr="gte", help_text="Ran at or after (ISO 8601).")
+    until = MomentFilter(field_name="ran_at", lookup_expr="lte", help_text="Ran at or before (ISO 8601).")
+
+    class Meta:
+        model = MtmRun
+        fields = ["manual", "since", "until"]
+
+
+class Mtm(generics.ListAPIView):
+    """Kept mark-to-market runs with the prices each used (GET); a run or an override (POST)."""
+
+    permission_classes = [role_required(PM, read=ALL_ROLES)]
+    serializer_class = s.MtmRunSerializer
+    filterset_class = MtmFilter
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    queryset = MtmRun.objects.all()
+
+    @extend_schema(summary="MTM runs, newest first, with the prices each used (?format=csv for a spreadsheet)")
+    def get(self, request, *args, **kwargs):
+        return _csv_or_page(self, request)
 
     @extend_schema(
         request=s.MtmIn,
@@ -157,9 +238,11 @@ class Mtm(APIView):
             200: OpenApiResponse(s.MtmRunSerializer, "The kept run, with every price it used and its origin"),
             202: OpenApiResponse(s.PendingApproval, "Override awaiting approval"),
         },
-        description="`{}` marks every open position at its instrument's latest price: a price feed's, or a "
-        "manual price once approved (a posted manual price waiting for approval is not used). `prices` in the "
-        "answer lists each price used: `price_id`, `source`, `manual` (false: feed) and `approval_id`. "
+        description="`{}` marks every open position at its instrument's latest usable price: a price feed's "
+        "that passed its checks (or was confirmed), or a manual price once approved; a price older than "
+        "BOOK_PRICE_MAX_AGE is not used. `prices` in the answer lists each price used: `price_id`, `source`, "
+        "`manual` (false: feed) and `approval_id`. A run that would move unrealized P&L by more than "
+        "BOOK_MTM_PNL_THRESHOLD_PCT of closed equity waits for approval (202, action `book.mtm_run`). "
         "`manual_prices` is an override: it needs `reason` and `source` and a second person's approval (202).",
     )
     @idempotent
@@ -171,9 +254,26 @@ class Mtm(APIView):
             reason=data.get("reason", ""),
             source=data.get("source", ""),
         )
-        if hasattr(result, "approver_roles"):
+        if isinstance(result, ApprovalRequest):
             return _pending(result)
         return Response(s.MtmRunSerializer(result).data)
+
+
+class ExceptionFilter(filters.FilterSet):
+    instrument = filters.CharFilter(field_name="instrument__symbol", help_text="Instrument symbol.")
+
+    class Meta:
+        model = PriceException
+        fields = ["instrument", "status", "kind"]
+
+
+class PriceExceptions(generics.ListAPIView):
+    """Price exceptions, newest first: held prices and what cleared them."""
+
+    permission_classes = [role_required(read=ALL_ROLES)]
+    serializer_class = s.PriceExceptionSerializer
+    filterset_class = ExceptionFilter
+    queryset = PriceException.objects.select_related("instrument", "price__instrument")
 
 
 class Corrections(APIView):
@@ -206,6 +306,7 @@ urlpatterns = [
     path("pms/book/positions/<int:pk>", PositionDetail.as_view(), name="book-position"),
     path("pms/book/positions/<int:pk>/close", PositionClose.as_view(), name="book-position-close"),
     path("pms/book/prices", Prices.as_view(), name="book-prices"),
+    path("pms/book/prices/exceptions", PriceExceptions.as_view(), name="book-price-exceptions"),
     path("pms/book/mtm", Mtm.as_view(), name="book-mtm"),
     path("pms/book/corrections", Corrections.as_view(), name="book-corrections"),
     path("pms/book/state", State.as_view(), name="book-state"),

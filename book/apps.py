@@ -5,7 +5,17 @@ from core.roles import APPROVER, AUDITOR, OPS, PM
 from .actions import BookAction
 
 VIEW = tuple(
-    f"book.view_{model}" for model in ("instrument", "position", "price", "mtmrun", "ledgerentry", "portfoliostate")
+    f"book.view_{model}"
+    for model in (
+        "instrument",
+        "position",
+        "price",
+        "pricecheck",
+        "priceexception",
+        "mtmrun",
+        "ledgerentry",
+        "portfoliostate",
+    )
 )
 GRANTS = {
     PM: (*VIEW, "book.add_price"),
@@ -27,7 +37,7 @@ class BookConfig(AppConfig):
         from approvals import registry
 
         from . import triggers
-        from .services import Correction, ManualPrice, PriceOverride
+        from .services import CloseOffMarket, Correction, ManualPrice, MtmApproval, PriceOverride
 
-        registry.register(Correction, PriceOverride, ManualPrice)
+        registry.register(Correction, PriceOverride, ManualPrice, MtmApproval, CloseOffMarket)
         post_migrate.connect(triggers.install_after_migrate, sender=self, dispatch_uid="book.position_triggers")

@@ -1,6 +1,7 @@
 """Forms of the book's pages; the services do the real validation and their errors land on these fields."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -33,7 +34,20 @@ class FindPosition(forms.Form):
     q = forms.CharField(label="Position id or instrument", max_length=40)
 
 
-class CorrectionForm(forms.Form):
+class ServiceErrorForm(forms.Form):
+    def add_service_error(self, exc: ServiceError) -> None:
+        """Put a refused write's message on the fields it names, else on the form."""
+        placed = False
+        for name, messages in exc.fields.items():
+            field = name.split(".")[-1]
+            if field in self.fields:
+                self.add_error(field, messages if isinstance(messages, list) else [str(messages)])
+                placed = True
+        if not placed or exc.code == "conflict":
+            self.add_error(None, exc.detail)
+
+
+class CorrectionForm(ServiceErrorForm):
     instrument = forms.ModelChoiceField(Instrument.objects.all(), to_field_name="symbol")
     direction = forms.ChoiceField(choices=Direction.choices)
     size = forms.DecimalField(max_digits=16, decimal_places=4, help_text="Lots.")
@@ -51,13 +65,24 @@ class CorrectionForm(forms.Form):
             **{k: data[k] for k in ("direction", "size", "entry_price", "stop_price")},
         }
 
-    def add_service_error(self, exc: ServiceError) -> None:
-        """Put a refused write's message on the fields it names, else on the form."""
-        placed = False
-        for name, messages in exc.fields.items():
-            field = name.split(".")[-1]
-            if field in self.fields:
-                self.add_error(field, messages if isinstance(messages, list) else [str(messages)])
-                placed = True
-        if not placed or exc.code == "conflict":
-            self.add_error(None, exc.detail)
+
+class PriceForm(ServiceErrorForm):
+    """A price a person gives: a manual price or an MTM override, both for a second person to approve."""
+
+    instrument = forms.ModelChoiceField(Instrument.objects.all(), to_field_name="symbol")
+    price = forms.DecimalField(max_digits=20, decimal_places=6, min_value=Decimal("0.000001"))
+    source = forms.CharField(max_length=80, help_text="Where the price comes from: Bloomberg, broker, exchange…")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Why not the feed's price.")
+
+    def price_item(self) -> dict:
+        data = self.cleaned_data
+        return {"instrument": data["instrument"].symbol, "price": data["price"], "source": data["source"]}
+
+
+class PriceListFilter(forms.Form):
+    instrument = forms.ModelChoiceField(
+        Instrument.objects.all(), required=False, to_field_name="symbol", empty_label="All"
+    )
+    status = forms.ChoiceField(
+        choices=[("", "All"), ("usable", "Usable by MTM"), ("held", "Held or set aside")], required=False
+    )

@@ -10,10 +10,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from audit.canonical import unsigned_zero
-from audit.models import ChainedModel
+from audit.models import AppendOnlyQuerySet, ChainedModel
 from core.errors import Invalid
 
 PRICE = {"max_digits": 20, "decimal_places": 6}
@@ -51,16 +51,38 @@ class Instrument(models.Model):
     currency = models.CharField(max_length=3)
     point_value = models.DecimalField(max_digits=20, decimal_places=6, help_text="Money per point per lot.")
     margin_per_lot = models.DecimalField(**MONEY)
+    price_tolerance_pct = models.DecimalField(
+        max_digits=7,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="How far (%) a price may move from the previous one, or differ from another feed's, before it "
+        "is held; empty: BOOK_PRICE_TOLERANCE_PCT.",
+    )
 
     class Meta:
         ordering = ["symbol"]
         constraints = [
             models.CheckConstraint(condition=Q(point_value__gt=0), name="book_instrument_point_value_positive"),
             models.CheckConstraint(condition=Q(margin_per_lot__gte=0), name="book_instrument_margin_not_negative"),
+            models.CheckConstraint(
+                condition=Q(price_tolerance_pct__isnull=True) | Q(price_tolerance_pct__gt=0),
+                name="book_instrument_tolerance_positive",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.symbol
+
+    def tolerance_pct(self) -> Decimal:
+        """The instrument's price tolerance in percent, or the book's default."""
+        if self.price_tolerance_pct is not None:
+            return self.price_tolerance_pct
+        return Decimal(str(settings.BOOK_PRICE_TOLERANCE_PCT))
+
+    def beyond_tolerance(self, price: Decimal, reference: Decimal) -> bool:
+        """True when `price` is further than the tolerance from `reference`; exactly at it is within."""
+        return abs(price - reference) * 100 > self.tolerance_pct() * reference
 
 
 class PositionQuerySet(models.QuerySet):
@@ -148,6 +170,27 @@ class Position(models.Model):
         return money(self.size * self.instrument.margin_per_lot, "The position's margin", "size")
 
 
+class PriceStatus(models.TextChoices):
+    GOOD = "good", "Good: passed its checks"
+    CONFIRMED = "confirmed", "Held, then confirmed by a second source"
+    HELD = "held", "Held: failed a check, not used"
+    STALE = "stale", "Too old to mark open positions"
+    SET_ASIDE = "set_aside", "Replaced by an approved manual price"
+
+
+class PriceQuerySet(AppendOnlyQuerySet):
+    def held(self):
+        """Prices no mark-to-market run may use (held, or set aside by a manual price)."""
+        return self.exclude(pk__in=self.usable().values("pk"))
+
+    def usable(self):
+        """Prices a mark-to-market run may use: not held by an open price exception, nor set aside."""
+        holding = PriceException.objects.filter(price=OuterRef("pk")).filter(
+            Q(status=ExceptionStatus.OPEN, kind=ExceptionKind.CHECKS) | Q(resolution=Resolution.SUPERSEDED)
+        )
+        return self.filter(~Exists(holding))
+
+
 class Price(ChainedModel):
     """An observed or overridden price; never edited, so the previous price always remains.
 
@@ -167,6 +210,8 @@ class Price(ChainedModel):
     manual = models.BooleanField(default=False, help_text="Typed by a person and approved by another.")
     approval_id = models.BigIntegerField(null=True, blank=True, help_text="The approval of a manual price.")
 
+    objects = PriceQuerySet.as_manager()
+
     class Meta(ChainedModel.Meta):
         constraints = [
             *ChainedModel.Meta.constraints,
@@ -176,6 +221,106 @@ class Price(ChainedModel):
 
     def __str__(self) -> str:
         return f"{self.instrument_id} {self.price} ({self.source}, {self.as_of:%Y-%m-%d %H:%M})"
+
+    @property
+    def status(self) -> str:
+        """held (failing its checks, not used), set aside (replaced by a manual price), stale, confirmed or good.
+
+        Reads `exceptions.all()`: prefetch them for a list.
+        """
+        exceptions = list(self.exceptions.all())
+        if any(e.resolution == Resolution.SUPERSEDED for e in exceptions):
+            return PriceStatus.SET_ASIDE
+        open_kinds = {e.kind for e in exceptions if e.status == ExceptionStatus.OPEN}
+        if ExceptionKind.CHECKS in open_kinds:
+            return PriceStatus.HELD
+        if ExceptionKind.STALE in open_kinds:
+            return PriceStatus.STALE
+        if any(e.resolution == Resolution.CONFIRMED for e in exceptions):
+            return PriceStatus.CONFIRMED
+        return PriceStatus.GOOD
+
+
+class PriceCheck(ChainedModel):
+    """The checks a price passed or failed when it arrived: a fact about the price, kept like it."""
+
+    HASH_FIELDS = ("price", "checked_at", "passed", "checks")
+    DEFAULT_CHAIN = "price_checks"
+
+    price = models.OneToOneField(Price, on_delete=models.PROTECT, related_name="checked")
+    checked_at = models.DateTimeField()
+    passed = models.BooleanField()
+    checks = models.JSONField(
+        default=list,
+        help_text='Each check: {"check": "move"|"fresh"|"sources"|"manual", "ok": bool, "detail": "..."}.',
+    )
+
+    class Meta(ChainedModel.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"checks of price {self.price_id}: {'passed' if self.passed else 'held'}"
+
+
+class ExceptionKind(models.TextChoices):
+    CHECKS = "checks", "Failed its checks on arrival (held)"
+    STALE = "stale", "Too old to mark open positions"
+
+
+class ExceptionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLEARED = "cleared", "Cleared"
+
+
+class Resolution(models.TextChoices):
+    CONFIRMED = "confirmed", "A second source agreed: the price is used"
+    SUPERSEDED = "superseded", "Replaced by a manual price (four eyes): the price is not used"
+    REFRESHED = "refreshed", "A fresh price arrived"
+
+
+class PriceExceptionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=ExceptionStatus.OPEN)
+
+
+class PriceException(models.Model):
+    """A price that failed a check: held from the marks until a second source or a manual price clears it.
+
+    Current state plus audit events (`book.price_exception.*`); the price and its checks stay as they came.
+    """
+
+    price = models.ForeignKey(Price, on_delete=models.PROTECT, related_name="exceptions")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="price_exceptions")
+    kind = models.CharField(max_length=10, choices=ExceptionKind.choices)
+    detail = models.TextField()
+    status = models.CharField(max_length=10, choices=ExceptionStatus.choices, default=ExceptionStatus.OPEN)
+    raised_at = models.DateTimeField()
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_by = models.CharField(max_length=150, blank=True)
+    resolution = models.CharField(max_length=12, choices=Resolution.choices, blank=True)
+    cleared_by_price = models.ForeignKey(
+        Price, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="The price that cleared it."
+    )
+    approval_id = models.BigIntegerField(null=True, blank=True, help_text="The approved manual price that cleared it.")
+
+    objects = PriceExceptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["price", "kind"], condition=Q(status="open"), name="book_price_exception_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", resolution="")
+                | Q(status="cleared", cleared_at__isnull=False) & ~Q(resolution=""),
+                name="book_price_exception_cleared_consistent",
+            ),
+        ]
+        indexes = [models.Index(fields=["instrument", "status"], name="book_priceexc_instr_status")]
+
+    def __str__(self) -> str:
+        return f"price exception #{self.pk} ({self.kind}, {self.status}) on price {self.price_id}"
 
 
 class MtmRun(ChainedModel):

@@ -12,7 +12,13 @@ from .models import CENT, LedgerEntry, PortfolioState, Position, PositionStatus,
 
 
 def latest_price(symbol: str) -> Price | None:
-    return Price.objects.filter(instrument__symbol=symbol).order_by("-as_of", "-id").first()
+    """The newest usable price (by as_of, then id): a held price never marks the book."""
+    return Price.objects.usable().filter(instrument__symbol=symbol).order_by("-as_of", "-id").first()
+
+
+def prices():
+    """Prices newest first with their checks and exceptions, for lists."""
+    return Price.objects.select_related("instrument", "checked").prefetch_related("exceptions").order_by("-pk")
 
 
 def _stored_state() -> PortfolioState:

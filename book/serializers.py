@@ -1,10 +1,11 @@
 """Shapes of the book's REST API: requests (documented; the services validate) and responses."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.serializers import PositiveDecimalField, StrictSerializer
 
-from .models import Direction, Instrument, MtmRun, Position, Price
+from .models import Direction, Instrument, MtmRun, Position, Price, PriceException, PriceStatus
 
 NUMBER = serializers.DecimalField(max_digits=20, decimal_places=6, coerce_to_string=True)
 
@@ -12,7 +13,16 @@ NUMBER = serializers.DecimalField(max_digits=20, decimal_places=6, coerce_to_str
 class InstrumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Instrument
-        fields = ["id", "symbol", "name", "asset_class", "currency", "point_value", "margin_per_lot"]
+        fields = [
+            "id",
+            "symbol",
+            "name",
+            "asset_class",
+            "currency",
+            "point_value",
+            "margin_per_lot",
+            "price_tolerance_pct",
+        ]
 
 
 class InstrumentIn(StrictSerializer):
@@ -22,6 +32,13 @@ class InstrumentIn(StrictSerializer):
     currency = serializers.RegexField(r"^[A-Za-z]{3}$", help_text="ISO 4217 code, e.g. INR.")
     point_value = PositiveDecimalField(max_digits=20, decimal_places=6)
     margin_per_lot = PositiveDecimalField(max_digits=24, decimal_places=2)
+    price_tolerance_pct = PositiveDecimalField(
+        max_digits=7,
+        decimal_places=3,
+        required=False,
+        allow_null=True,
+        help_text="How far (%) a price may move before it is held; default BOOK_PRICE_TOLERANCE_PCT.",
+    )
 
 
 class PositionSerializer(serializers.ModelSerializer):
@@ -65,6 +82,12 @@ class PositionOpenIn(StrictSerializer):
 class PositionCloseIn(StrictSerializer):
     exit_price = PositiveDecimalField(max_digits=20, decimal_places=6)
     notes = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Needed when the exit price is beyond the instrument's tolerance from the latest usable price "
+        "(else `notes` is taken): the close then waits for a second person.",
+    )
 
 
 REASON_HELP = "Required when a person posts: why this price, not the feed's (the approver reads it)."
@@ -103,6 +126,50 @@ class PriceSerializer(serializers.ModelSerializer):
             "recorded_by",
             "manual",
             "approval_id",
+        ]
+
+
+class PriceCheckResult(serializers.Serializer):
+    check = serializers.ChoiceField(choices=["move", "fresh", "sources", "manual"])
+    ok = serializers.BooleanField()
+    detail = serializers.CharField()
+
+
+class PriceListSerializer(PriceSerializer):
+    """A recorded price with the checks it met on arrival and what became of it."""
+
+    status = serializers.ChoiceField(choices=PriceStatus.choices, read_only=True)
+    checks = serializers.SerializerMethodField()
+
+    class Meta(PriceSerializer.Meta):
+        fields = [*PriceSerializer.Meta.fields, "status", "checks"]
+
+    @extend_schema_field(PriceCheckResult(many=True))
+    def get_checks(self, price: Price) -> list[dict]:
+        """Empty for a price recorded before checks existed."""
+        checked = getattr(price, "checked", None)
+        return PriceCheckResult(checked.checks if checked else [], many=True).data
+
+
+class PriceExceptionSerializer(serializers.ModelSerializer):
+    instrument = serializers.CharField(source="instrument.symbol")
+    price = PriceSerializer()
+
+    class Meta:
+        model = PriceException
+        fields = [
+            "id",
+            "instrument",
+            "kind",
+            "detail",
+            "status",
+            "raised_at",
+            "cleared_at",
+            "cleared_by",
+            "resolution",
+            "cleared_by_price_id",
+            "approval_id",
+            "price",
         ]
 
 

@@ -2,11 +2,15 @@
 
 from django.urls import path
 
-from . import views
+from . import price_views, views
 
 app_name = "book"
 
 urlpatterns = [
     path("book/positions/", views.positions_page, name="positions"),
     path("book/corrections/new/", views.correction_wizard, name="correction-wizard"),
+    path("book/prices/", price_views.prices_page, name="prices"),
+    path("book/prices/manual/", price_views.manual_price, name="manual-price"),
+    path("book/prices/override/", price_views.price_override, name="price-override"),
+    path("book/mtm/run/", price_views.mtm_run, name="mtm-run"),
 ]

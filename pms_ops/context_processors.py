@@ -9,6 +9,7 @@ PAGES = (
     ("ops:dashboard", "Ops dashboard"),
     ("desk:today", "Trading day"),
     ("book:positions", "Position book"),
+    ("book:prices", "Prices and marks"),
     ("book:correction-wizard", "Correct a position"),
     ("recon:home", "Reconciliation"),
     ("approvals:queue", "Approvals"),

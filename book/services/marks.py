@@ -5,6 +5,7 @@ Every run keeps which prices it used and where each came from (feed or manual, w
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,20 +18,68 @@ from .. import values
 from ..actions import BookAction
 from ..ledger import ledger_append_many
 from ..models import CENT, LedgerKind, MtmRun, Position, Price
-from ..selectors import latest_price
+from ..selectors import latest_price, portfolio_state
 from ..state import state_apply_mark
+from .checks import stale_prices_hold
 from .prices import approved_price_journal, price_rows_record
 
 
 def mtm_run(*, actor, manual_prices: dict | None = None, reason: str = "", source: str = ""):
-    """Mark the book at the latest prices, or request an approved override for manual prices.
+    """Mark the book at the latest usable prices, or request an approved override for manual prices.
 
-    Returns the kept `MtmRun`, or the pending `ApprovalRequest` of a manual override.
+    A run that would move unrealized P&L by more than BOOK_MTM_PNL_THRESHOLD_PCT of closed equity
+    (seed 004: "unusual P&L moves (>5% daily)") is not applied: it waits for a second person.
+    Returns the kept `MtmRun`, or the pending `ApprovalRequest` (an override, or a held run).
     """
     if manual_prices:
         return price_override_propose(actor=actor, manual_prices=manual_prices, reason=reason, source=source)
     with transaction.atomic():
-        return _mark(actor=actor, overrides={}, approval_id=None)
+        positions = _locked_open_positions()
+        prices = stale_prices_hold(actor=actor, prices=_prices_for({p.instrument.symbol for p in positions}, {}))
+        change = pnl_change(positions, prices)
+        if _beyond_threshold(change):
+            return _mtm_hold(actor=actor, prices=prices, change=change)
+        return _mark(actor=actor, positions=positions, prices=prices, approval_id=None)
+
+
+def _locked_open_positions() -> list[Position]:
+    return list(Position.objects.open().select_related("instrument").select_for_update(of=("self",)))
+
+
+def pnl_change(positions: list[Position], prices: dict[str, Price]) -> Decimal:
+    """How much the run would move the book's unrealized P&L (unmarked positions counted from 0)."""
+    change = Decimal("0.00")
+    for position in positions:
+        price = prices.get(position.instrument.symbol)
+        if price is not None:
+            change += position.pnl_at(price.price) - (position.unrealized_pnl or Decimal("0.00"))
+    return change
+
+
+def _threshold() -> Decimal:
+    return Decimal(str(settings.BOOK_MTM_PNL_THRESHOLD_PCT))
+
+
+def _beyond_threshold(change: Decimal) -> bool:
+    """|change| above the threshold's share of closed equity; exactly at it is applied."""
+    equity = portfolio_state()["closed_equity"]
+    return abs(change) * 100 > _threshold() * abs(equity)
+
+
+def _mtm_hold(*, actor, prices: dict[str, Price], change: Decimal):
+    equity = portfolio_state()["closed_equity"]
+    payload = {
+        "prices": {symbol: price.pk for symbol, price in sorted(prices.items())},
+        "used": {symbol: price_used(price) for symbol, price in sorted(prices.items())},
+        "pnl_change": str(change),
+        "closed_equity": str(equity),
+        "threshold_pct": str(_threshold()),
+    }
+    pct = (change * 100 / equity).quantize(Decimal("0.01")) if equity else "∞"
+    reason = f"The run would move unrealized P&L by {change} ({pct}% of closed equity; threshold {_threshold()}%)."
+    return approval_request_create(
+        actor=actor, action=MtmApproval.name, payload=payload, reason=reason, subject_type="book.mtm"
+    )
 
 
 def clean_manual_prices(manual_prices) -> dict[str, Decimal]:
@@ -94,11 +143,9 @@ def price_used(price: Price) -> dict:
     }
 
 
-def _mark(*, actor, overrides: dict[str, Price], approval_id: int | None) -> MtmRun:
-    """Mark every open position at its instrument's price; the run and one ledger entry each are kept."""
+def _mark(*, actor, positions: list[Position], prices: dict[str, Price], approval_id: int | None) -> MtmRun:
+    """Mark every locked open position at its instrument's price; the run and one ledger entry each are kept."""
     now = timezone.now()
-    positions = list(Position.objects.open().select_related("instrument").select_for_update(of=("self",)))
-    prices = _prices_for({p.instrument.symbol for p in positions}, overrides)
     marked = [p for p in positions if p.instrument.symbol in prices]
     for position in marked:
         position.current_price = prices[position.instrument.symbol].price
@@ -155,15 +202,22 @@ class PriceOverride(Approvable):
             recorded_by=actor_name(request.requested_by),
             approval_id=request.pk,
         )
+        positions = _locked_open_positions()
         overrides = {row.instrument.symbol: row for row in rows}
-        run = _mark(actor=actor, overrides=overrides, approval_id=request.pk)
+        marks = _prices_for({p.instrument.symbol for p in positions}, overrides)
+        run = _mark(actor=actor, positions=positions, prices=marks, approval_id=request.pk)
         lines = [
             f"MTM corrected for {symbol}. Previous price: {payload['previous'].get(symbol) or 'none'}. "
             f"Correct price: {price}. Source: {payload.get('source', '')}."
             for symbol, price in prices.items()
         ]
         entry = approved_price_journal(
-            request, actor=actor, lines=lines, outcome=f", MTM run #{run.pk}.", tag="price-override"
+            request,
+            actor=actor,
+            lines=lines,
+            outcome=f", MTM run #{run.pk}.",
+            tag="price-override",
+            entry_type="correction",  # seed 004 scenario 4, step 3, as the runbook writes it
         )
         return {"mtm_run_id": run.pk, "journal_entry_id": entry.pk, "positions_marked": run.positions_marked}
 
@@ -179,7 +233,42 @@ class PriceOverride(Approvable):
             "steps": [
                 "Record the manual price (the previous price is kept).",
                 f"Mark-to-market every open position ({affected} on these instruments) and keep the run.",
-                "Write a journal entry of type mtm with previous price, new price and source.",
+                "Write a journal entry of type correction with previous price, new price and source.",
             ],
             "diff": diff,
+        }
+
+
+class MtmApproval(Approvable):
+    """A mark-to-market run that would move P&L beyond the threshold: applied, at the prices it found, once approved."""
+
+    name = "book.mtm_run"
+    label = "Mark-to-market run with an unusual P&L move"
+
+    def validate(self, payload: dict) -> None:
+        ids = payload.get("prices")
+        if not isinstance(ids, dict) or not all(isinstance(pk, int) for pk in ids.values()):
+            raise Invalid("prices must map symbols to price ids.", fields={"prices": ["Symbol → price id."]})
+
+    def execute(self, request, *, actor) -> dict:
+        """Executor: mark the book now at exactly the prices the approver saw."""
+        rows = Price.objects.select_related("instrument").in_bulk(list(request.payload["prices"].values()))
+        prices = {row.instrument.symbol: row for row in rows.values()}
+        run = _mark(actor=actor, positions=_locked_open_positions(), prices=prices, approval_id=request.pk)
+        return {"mtm_run_id": run.pk, "positions_marked": run.positions_marked}
+
+    def describe(self, payload: dict) -> dict:
+        used = payload.get("used", {})
+        return {
+            "summary": f"Mark the book at {len(used)} price(s): unrealized P&L moves by {payload.get('pnl_change')} "
+            f"(threshold {payload.get('threshold_pct')}% of closed equity {payload.get('closed_equity')}).",
+            "steps": [
+                "Mark every open position at the prices below (not newer ones) and keep the run.",
+                "Check each price against another source before approving.",
+            ],
+            "pnl_effect": payload.get("pnl_change"),
+            "diff": [
+                {"field": f"{symbol} price", "wrong": "—", "right": f"{p['price']} ({p['source']}, #{p['price_id']})"}
+                for symbol, p in used.items()
+            ],
         }

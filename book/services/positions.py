@@ -5,14 +5,19 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from approvals.models import ApprovalRequest
+from approvals.registry import Approvable
+from approvals.services import approval_request_create
 from audit.services import actor_name, event_record
 from core.errors import Conflict, Invalid, NotFound
 
 from .. import guards, values
 from ..actions import BookAction
 from ..ledger import ledger_append
-from ..models import Instrument, LedgerKind, Position, PositionStatus
+from ..models import Instrument, LedgerKind, Position, PositionStatus, Price
+from ..selectors import latest_price
 from ..state import state_apply_close, state_apply_open
+from .marks import price_used
 
 
 def instrument_create(
@@ -24,6 +29,7 @@ def instrument_create(
     point_value,
     margin_per_lot,
     asset_class: str = "",
+    price_tolerance_pct=None,
 ) -> Instrument:
     symbol = str(symbol or "").strip().upper()
     if not symbol or len(symbol) > 40:
@@ -33,6 +39,9 @@ def instrument_create(
         raise Invalid(f"currency must be an ISO 4217 code, not {currency!r}.", fields={"currency": ["E.g. INR."]})
     point_value = values.positive_decimal("point_value", point_value)
     margin = values.positive_decimal("margin_per_lot", margin_per_lot, places=2, max_digits=24)
+    tolerance = values.positive_decimal(
+        "price_tolerance_pct", price_tolerance_pct, places=3, max_digits=7, required=False
+    )
     with transaction.atomic():
         if Instrument.objects.filter(symbol=symbol).exists():
             raise Conflict(f"Instrument {symbol} already exists.", fields={"symbol": ["Already exists."]})
@@ -43,13 +52,20 @@ def instrument_create(
             point_value=point_value,
             margin_per_lot=margin,
             asset_class=str(asset_class or "")[:40],
+            price_tolerance_pct=tolerance,
         )
         event_record(
             actor=actor,
             action=BookAction.INSTRUMENT_CREATED,
             subject_type="book.instrument",
             subject_id=instrument.pk,
-            payload={"symbol": symbol, "point_value": point_value, "margin_per_lot": margin, "currency": currency},
+            payload={
+                "symbol": symbol,
+                "point_value": point_value,
+                "margin_per_lot": margin,
+                "currency": currency,
+                "price_tolerance_pct": tolerance,
+            },
         )
     return instrument
 
@@ -120,11 +136,42 @@ def locked_position(position_id) -> Position:
     return position
 
 
-def position_close(*, actor, position_id, exit_price, notes: str = "") -> Position:
+def position_close(*, actor, position_id, exit_price, notes: str = "", reason: str = "") -> Position | ApprovalRequest:
+    """Close at `exit_price`; an exit beyond the instrument's tolerance from the latest usable price is
+    not a market close (seed 004's wrong-price risk), so it needs a reason and a second person (202).
+
+    The reason is `reason`, else `notes` (seed 004 scenario 3's body carries it there).
+    """
     exit_price = values.positive_decimal("exit_price", exit_price)
     with transaction.atomic():
         position = locked_position(position_id)
+        market = latest_price(position.instrument.symbol)
+        off_market = market is not None and position.instrument.beyond_tolerance(exit_price, market.price)
+        if off_market and position.status == PositionStatus.OPEN:
+            return _close_off_market_propose(
+                actor=actor, position=position, exit_price=exit_price, market=market, reason=reason or notes
+            )
         return close_recorded(actor=actor, position=position, exit_price=exit_price, notes=notes)
+
+
+def _close_off_market_propose(*, actor, position: Position, exit_price: Decimal, market: Price, reason: str):
+    if not str(reason or "").strip():
+        raise Invalid(
+            f"Exit price {exit_price} is more than {position.instrument.tolerance_pct()}% from the latest good price "
+            f"{market.price} ({market.source}): give the reason; a second person approves this close.",
+            fields={"reason": ["Say why the position closes away from the market."]},
+        )
+    if ApprovalRequest.objects.pending().filter(action=CloseOffMarket.name, subject_id=str(position.pk)).exists():
+        raise Conflict(f"Position {position.pk} already has a close waiting for approval.")
+    payload = {"position_id": position.pk, "exit_price": str(exit_price), "market": price_used(market)}
+    return approval_request_create(
+        actor=actor,
+        action=CloseOffMarket.name,
+        payload=payload,
+        reason=reason,
+        subject_type="book.position",
+        subject_id=position.pk,
+    )
 
 
 def close_recorded(
@@ -155,3 +202,40 @@ def close_recorded(
         payload={"exit_price": exit_price, "realized_pnl": position.realized_pnl, "notes": notes, **(related or {})},
     )
     return position
+
+
+class CloseOffMarket(Approvable):
+    """A close whose exit price is beyond the tolerance from the latest good price: four eyes, like a correction."""
+
+    name = "book.close_off_market"
+    label = "Close away from the market price"
+
+    def validate(self, payload: dict) -> None:
+        values.position_id(payload.get("position_id"))
+        values.positive_decimal("exit_price", payload.get("exit_price"))
+
+    def execute(self, request, *, actor) -> dict:
+        """Executor: close at the approved exit price (fails, leaving nothing, if the position closed meanwhile)."""
+        payload = request.payload
+        position = locked_position(payload["position_id"])
+        note = f"Closed away from the market ({payload['market']['price']}), approval #{request.pk}: {request.reason}"
+        closed = close_recorded(
+            actor=actor,
+            position=position,
+            exit_price=values.positive_decimal("exit_price", payload["exit_price"]),
+            notes=note,
+            related={"approval": request.pk},
+        )
+        return {"position_id": closed.pk, "realized_pnl": str(closed.realized_pnl)}
+
+    def describe(self, payload: dict) -> dict:
+        position = Position.objects.select_related("instrument").filter(pk=payload.get("position_id")).first()
+        market = payload.get("market", {})
+        pnl = position.pnl_at(Decimal(payload["exit_price"])) if position and position.status == "OPEN" else None
+        return {
+            "summary": f"Close position {payload.get('position_id')} at {payload.get('exit_price')}, away from the "
+            f"latest good price {market.get('price')} ({market.get('source')}).",
+            "steps": ["Close the position at the requested exit price.", "Record the realized P&L in the ledger."],
+            "pnl_effect": str(pnl) if pnl is not None else None,
+            "diff": [{"field": "Exit price", "wrong": market.get("price"), "right": payload.get("exit_price")}],
+        }

@@ -18,8 +18,9 @@ from journal.services import journal_entry_add
 
 from .. import values
 from ..actions import BookAction
-from ..models import Position, Price
+from ..models import Position, Price, PriceException
 from ..selectors import latest_price
+from .checks import manual_prices_checked, market_prices_check
 
 MAX_PRICES = 1000
 
@@ -30,7 +31,9 @@ def prices_record(*, actor, prices: list[dict], reason: str = "") -> list[Price]
     if not is_price_feed(actor):
         return manual_price_propose(actor=actor, prices=cleaned, reason=reason)
     with transaction.atomic():
-        return price_rows_record(actor=actor, prices=cleaned, recorded_by=actor_name(actor))
+        rows = price_rows_record(actor=actor, prices=cleaned, recorded_by=actor_name(actor))
+        market_prices_check(actor=actor, rows=rows)
+        return rows
 
 
 def clean_prices(prices) -> list[dict]:
@@ -56,7 +59,11 @@ def _clean_price(item, index: int) -> dict:
 
 
 def price_rows_record(*, actor, prices: list[dict], recorded_by: str, approval_id: int | None = None) -> list[Price]:
-    """Store cleaned prices and audit them (inside the caller's transaction); as_of defaults to now."""
+    """Store cleaned prices and audit them (inside the caller's transaction); as_of defaults to now.
+
+    An approved manual price (`approval_id`) passes as four eyes and clears its instruments' exceptions;
+    the caller checks a feed's prices (`market_prices_check`).
+    """
     now = timezone.now()
     rows = Price.objects.bulk_create(
         [
@@ -85,6 +92,8 @@ def price_rows_record(*, actor, prices: list[dict], recorded_by: str, approval_i
             "approval": approval_id,
         },
     )
+    if approval_id is not None:
+        manual_prices_checked(actor=actor, rows=rows, approval_id=approval_id)
     return rows
 
 
@@ -122,12 +131,15 @@ def _price_text(price: Price | None) -> str | None:
     return str(price.price) if price else None
 
 
-def approved_price_journal(request: ApprovalRequest, *, actor, lines: list[str], outcome: str, tag: str):
-    """The system's `mtm` journal entry of an approved manual price or override: what, why, who approved."""
+def approved_price_journal(
+    request: ApprovalRequest, *, actor, lines: list[str], outcome: str, tag: str, entry_type: str = "mtm"
+):
+    """The system's journal entry of an approved manual price (`mtm`) or MTM override (seed 004's
+    `correction`): what, why, who approved."""
     approved = f"Approved by {actor_name(actor)} (approval #{request.pk}){outcome}"
     return journal_entry_add(
         author=request.requested_by,
-        entry_type="mtm",
+        entry_type=entry_type,
         content="\n".join([*lines, f"Reason: {request.reason}", approved]),
         links=[("approval", request.pk)],
         tags=["mtm", tag],
@@ -174,12 +186,14 @@ class ManualPrice(Approvable):
             for p in prices
         ]
         affected = Position.objects.open().filter(instrument__symbol__in=symbols).count()
+        held = PriceException.objects.open().filter(instrument__symbol__in=symbols).count()
         return {
             "summary": f"Record a manual price for {', '.join(symbols)} (typed by a person, not from a price feed).",
             "steps": [
                 "Record the manual price (the previous price is kept).",
                 f"The next mark-to-market run uses it for {affected} open position(s) on these instruments.",
                 "Write a journal entry of type mtm with previous price, new price, source and reason.",
+                f"Clear the {held} open price exception(s) of these instruments (held prices stay unused).",
             ],
             "diff": diff,
         }

@@ -90,7 +90,7 @@ def test_seed_004_scenario_4_a_manual_price_needs_an_approved_override(api, open
     position.refresh_from_db()
     assert position.current_price == 71450 and position.unrealized_pnl == D("9000.00")
     assert list(Price.objects.order_by("pk").values_list("price", flat=True)) == [61450, 71450]  # previous kept
-    entry = JournalEntry.objects.get(entry_type="mtm")
+    entry = JournalEntry.objects.get(entry_type="correction")  # seed 004 scenario 4, step 3
     assert "Previous price: 61450.000000. Correct price: 71450.000000. Source: Bloomberg." in entry.content
     assert {"kind": "approval", "id": str(approval_id)} in entry.links
 

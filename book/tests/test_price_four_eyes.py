@@ -181,7 +181,7 @@ def test_an_approved_override_records_manual_prices_and_a_system_entry(api, open
     run = MtmRun.objects.get()
     assert run.manual and run.prices["GOLD_MINI"]["manual"] is True
     assert run.prices["GOLD_MINI"]["price_id"] == price.pk
-    assert JournalEntry.objects.get(entry_type="mtm").is_system
+    assert JournalEntry.objects.get(entry_type="correction").is_system
 
 
 def test_the_approver_sees_what_the_manual_price_changes(api, open_position, client, people):

@@ -5,9 +5,10 @@ import pytest
 
 @pytest.fixture
 def desk(people, open_position) -> dict:
-    """A position with a correction waiting for four eyes, another without, a declared incident with its runbook
-    (trading halted, a starred note, an overdue follow-up), a journal entry, a trading halt and a broker statement
-    with a break: every page has a row, a moment and its actions to show."""
+    """A position with a correction waiting for four eyes, another without, prices (one held) and an MTM run, a
+    manual price waiting for approval, a declared incident with its runbook (trading halted, a starred note, an
+    overdue follow-up), a journal entry, a trading halt and a broker statement with a break: every page has a row,
+    a moment and its actions to show."""
     from django.utils import timezone
 
     from book import services as book
@@ -23,6 +24,14 @@ def desk(people, open_position) -> dict:
         position_id=position.pk,
         reason="Broker statement: the trade was a short.",
         correct={"instrument": "GOLD_MINI", "direction": "SHORT", "size": 2, "entry_price": 71000},
+    )
+    for price in ("71000", "80000"):  # the second is held: an open price exception
+        book.prices_record(actor=people["feed"], prices=[{"instrument": "GOLD_MINI", "price": price, "source": "MCX"}])
+    book.mtm_run(actor=people["pam"])
+    book.prices_record(
+        actor=people["oscar"],
+        prices=[{"instrument": "GOLD_MINI", "price": "71100", "source": "Bloomberg"}],
+        reason="MCX spiked",
     )
     incident = incidents.incident_declare(
         actor=people["ivy"],

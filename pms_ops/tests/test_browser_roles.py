@@ -66,6 +66,8 @@ def _pages(desk) -> list[str]:
         "/book/positions/",
         "/book/corrections/new/",
         f"/book/corrections/new/?q={position.pk}",
+        "/book/prices/",
+        "/book/prices/?status=held",
         "/approvals/",
         f"/approvals/{approval.pk}/",
         "/incidents/",

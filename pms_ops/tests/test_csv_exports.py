@@ -67,8 +67,20 @@ def _break_owner(people, text) -> str:
     return run.breaks.get().owner
 
 
+def _price_source(people, text) -> str:
+    return book_services.prices_record(
+        actor=people["feed"], prices=[{"instrument": "GOLD_MINI", "price": "71000", "source": text}]
+    )[0].source
+
+
+def _mtm_ran_by(people, text) -> str:
+    return book_services.mtm_run(actor=make_user(text, "PM")).ran_by
+
+
 EXPORTS = {
     "positions": ("/api/v1/pms/book/positions", "notes", _position_notes),
+    "prices": ("/api/v1/pms/book/prices", "source", _price_source),
+    "mtm runs": ("/api/v1/pms/book/mtm", "ran_by", _mtm_ran_by),
     "incidents": ("/api/v1/incidents/", "title", _incident_title),
     "journal": ("/api/v1/pms/journal", "content", _journal_content),
     "probe results": ("/api/v1/ops/probes/results", "message", _probe_message),

@@ -1,10 +1,12 @@
 """Random sequences of the real services, on PostgreSQL and SQLite, and the record stays right (issue 11 §1).
 
-A hypothesis state machine opens and closes LONG and SHORT positions, records prices, runs MTM,
-proposes manual overrides and corrections that a second person approves, rejects or the requester
-cancels, writes and amends journal entries, runs incidents and halts and resumes trading. After
-every step (`record_checks`): every chain verifies, every chained row read back hashes to what was
-stored, the book equals its ledger replayed, and the book as of each earlier step is what it was.
+A hypothesis state machine opens and closes LONG and SHORT positions (a close away from the market
+waits for approval), records prices from two feeds (a price failing its checks is held), runs MTM
+(at usable prices; a run moving P&L past the threshold waits for approval), proposes manual
+overrides and corrections that a second person approves, rejects or the requester cancels, writes
+and amends journal entries, runs incidents and halts and resumes trading. After every step
+(`record_checks`): every chain verifies, every chained row read back hashes to what was stored,
+the book equals its ledger replayed, and the book as of each earlier step is what it was.
 
 Each example runs inside a savepoint rolled back at its end and on a clock that ticks one second a
 step, so as-of moments fall between steps. HYPOTHESIS_PROFILE=long runs more and longer examples.
@@ -31,7 +33,8 @@ from hypothesis.stateful import (
 from approvals import services as approvals
 from approvals.models import ApprovalRequest
 from book import services as book
-from book.models import Position, PositionStatus, Price
+from book.models import Position, PositionStatus, Price, PriceException
+from book.selectors import latest_price
 from core.errors import Conflict, Forbidden
 from incidents import services as incidents
 from incidents.models import TRANSITIONS, Incident, Status
@@ -127,13 +130,25 @@ class RecordMachine(RuleBasedStateMachine):
         position = book.position_open(actor=self.people["pam"], **facts, entry_price=entry, stop_price=stop)
         assert position.status == PositionStatus.OPEN
 
-    @precondition(lambda self: Position.objects.open().exists())
+    def _closable(self) -> list[int]:
+        waiting = {p["position"] for p in self.pending.values() if p["kind"] == "close"}
+        return [pk for pk in self._open_ids() if pk not in waiting]
+
+    @precondition(lambda self: self._closable())
     @rule(data=st.data())
     def close_position(self, data):
+        """A close within tolerance of the latest usable price closes; one away from it waits for approval."""
         self._tick()
-        position = Position.objects.get(pk=data.draw(st.sampled_from(self._open_ids())))
+        position = Position.objects.select_related("instrument").get(pk=data.draw(st.sampled_from(self._closable())))
         exit_price = self._price(data)
-        closed = book.position_close(actor=self.people["paul"], position_id=position.pk, exit_price=exit_price)
+        market = latest_price(position.instrument.symbol)
+        closed = book.position_close(
+            actor=self.people["paul"], position_id=position.pk, exit_price=exit_price, reason="Broker fill"
+        )
+        if market is not None and position.instrument.beyond_tolerance(exit_price, market.price):
+            assert isinstance(closed, ApprovalRequest) and closed.action == "book.close_off_market"
+            self.pending[closed.pk] = {"kind": "close", "requester": "paul", "position": position.pk}
+            return
         closed.refresh_from_db()
         assert closed.realized_pnl == position.pnl_at(exit_price)
         assert str(closed.realized_pnl) != "-0.00"  # a short at its entry, a loss under half a cent
@@ -143,8 +158,11 @@ class RecordMachine(RuleBasedStateMachine):
     def record_price(self, data):
         self._tick()
         symbol = data.draw(st.sampled_from(self.symbols))
-        price = {"instrument": symbol, "price": self._price(data), "source": "feed"}
-        book.prices_record(actor=self.people["feed"], prices=[price])
+        source = data.draw(st.sampled_from(["feed", "second feed"]))
+        price = {"instrument": symbol, "price": self._price(data), "source": source}
+        [row] = book.prices_record(actor=self.people["feed"], prices=[price])
+        held = PriceException.objects.open().filter(price=row, kind="checks").exists()
+        assert row.checked.passed is not held  # a price failing a check is held, with its exception
 
     @precondition(lambda self: self.symbols)
     @rule(data=st.data())
@@ -160,9 +178,15 @@ class RecordMachine(RuleBasedStateMachine):
 
     @rule()
     def run_mtm(self):
+        """A run marks at usable prices only; one moving P&L beyond the threshold waits for approval."""
         self._tick()
         run = book.mtm_run(actor=self.people["pam"])
+        if isinstance(run, ApprovalRequest):
+            self.pending[run.pk] = {"kind": "mtm", "requester": "pam"}
+            return
         assert run.positions_marked <= len(self._open_ids())
+        used = {p["price_id"] for p in run.prices.values()}
+        assert used == set(Price.objects.usable().filter(pk__in=used).values_list("pk", flat=True))
 
     # --- four eyes: manual prices, corrections, resuming trading ---------------------------
 
@@ -212,8 +236,11 @@ class RecordMachine(RuleBasedStateMachine):
         self.pending[request.pk] = {"kind": "resume", "requester": "oscar"}
 
     def _expected_outcome(self, request: dict) -> str:
-        if request["kind"] == "correction" and not Position.objects.open().filter(pk=request["position"]).exists():
-            return "failed"  # closed since the proposal: nothing is corrected
+        if (
+            request["kind"] in ("correction", "close")
+            and not Position.objects.open().filter(pk=request["position"]).exists()
+        ):
+            return "failed"  # closed since the proposal: nothing is corrected or closed
         return "executed"
 
     @precondition(lambda self: self.pending)

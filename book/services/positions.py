@@ -83,13 +83,27 @@ def position_open(*, actor, instrument, direction, size, entry_price, stop_price
 
 
 def open_recorded(
-    *, actor, facts: dict, notes: str = "", kind: str = LedgerKind.OPEN, related=None, corrects: Position | None = None
+    *,
+    actor,
+    facts: dict,
+    notes: str = "",
+    kind: str = LedgerKind.OPEN,
+    related=None,
+    corrects: Position | None = None,
+    mark: Decimal | None = None,
 ) -> Position:
-    """Write an opened position with its ledger entry, state and audit (inside the caller's transaction)."""
+    """Write an opened position with its ledger entry, state and audit (inside the caller's transaction).
+
+    `mark`: the price it is marked at from its first moment (a correction's new leg takes the book's
+    mark, so the book's P&L does not jump until the next mark-to-market run).
+    """
     now = timezone.now()
-    position = Position.objects.create(
+    position = Position(
         **facts, opened_at=now, opened_by=actor_name(actor), notes=str(notes or "")[:2000], corrects=corrects
     )
+    if mark is not None:
+        position.current_price, position.unrealized_pnl, position.marked_at = mark, position.pnl_at(mark), now
+    position.save(force_insert=True)
     ledger_append(kind=kind, position=position, actor=actor, at=now, related=related)
     state_apply_open(position)
     event_record(

@@ -10,3 +10,4 @@ class BookAction(models.TextChoices):
     PRICES_RECORDED = "book.prices.recorded", "Prices recorded"
     MTM_RAN = "book.mtm.ran", "Mark-to-market run"
     CORRECTION_EXECUTED = "book.correction.executed", "Compensating correction executed"
+    CLOSE_ALL_EXECUTED = "book.close_all.executed", "All positions closed (emergency control)"

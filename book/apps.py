@@ -27,7 +27,7 @@ class BookConfig(AppConfig):
         from approvals import registry
 
         from . import triggers
-        from .services import Correction, ManualPrice, PriceOverride
+        from .services import CloseAll, Correction, ManualPrice, PriceOverride
 
-        registry.register(Correction, PriceOverride, ManualPrice)
+        registry.register(Correction, PriceOverride, ManualPrice, CloseAll)
         post_migrate.connect(triggers.install_after_migrate, sender=self, dispatch_uid="book.position_triggers")

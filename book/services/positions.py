@@ -54,15 +54,32 @@ def instrument_create(
     return instrument
 
 
+FACT_CHECKS = {
+    "instrument": values.instrument,
+    "direction": values.direction,
+    "size": lambda v: values.positive_decimal("size", v, places=4, max_digits=16),
+    "entry_price": lambda v: values.positive_decimal("entry_price", v),
+    "stop_price": lambda v: values.positive_decimal("stop_price", v, required=False),
+}
+
+
 def clean_facts(facts: dict) -> dict:
-    """The recorded facts of a position to open, validated: instrument, direction, size, prices."""
-    return {
-        "instrument": values.instrument(facts.get("instrument")),
-        "direction": values.direction(facts.get("direction")),
-        "size": values.positive_decimal("size", facts.get("size"), places=4, max_digits=16),
-        "entry_price": values.positive_decimal("entry_price", facts.get("entry_price")),
-        "stop_price": values.positive_decimal("stop_price", facts.get("stop_price"), required=False),
-    }
+    """The recorded facts of a position to open, validated: instrument, direction, size, prices.
+
+    Every fact is checked before refusing, so one answer names every wrong field (a form shows them together).
+    """
+    cleaned, refused = {}, []
+    for name, check in FACT_CHECKS.items():
+        try:
+            cleaned[name] = check(facts.get(name))
+        except Invalid as exc:
+            refused.append(exc)
+    if len(refused) == 1:
+        raise refused[0]
+    if refused:
+        fields = {key: messages for exc in refused for key, messages in exc.fields.items()}
+        raise Invalid(" ".join(exc.detail for exc in refused), fields=fields)
+    return cleaned
 
 
 def position_open(*, actor, instrument, direction, size, entry_price, stop_price=None, notes: str = "") -> Position:

@@ -135,8 +135,9 @@ class CloseAll(Approvable):
                 {
                     "id": row["position"].pk,
                     "text": f"{row['position'].direction} {row['position'].size} {row['position'].instrument.symbol}",
-                    "price": None if row["price"] is None else str(row["price"]),
-                    "pnl": None if row["realized_pnl"] is None else str(row["realized_pnl"]),
+                    "effect": "no price: cannot close"
+                    if row["price"] is None
+                    else f"closed at {row['price'].normalize():f}: realized P&L {row['realized_pnl']}",
                 }
                 for row in plan
             ],

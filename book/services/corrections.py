@@ -193,6 +193,7 @@ class Correction(Approvable):
                 f"Open the correct position: {_describe_facts(right)}.",
             ],
             "pnl_effect": "0.00",
+            "positions": [{"id": pid, "text": _describe_facts(wrong), "effect": "closed at entry: realized P&L 0.00"}],
             "diff": [
                 {"field": k, "wrong": wrong.get(k), "right": right.get(k), "changed": wrong.get(k) != right.get(k)}
                 for k in FACTS

@@ -55,6 +55,7 @@ def test_the_approver_sees_what_closing_books_before_deciding(people, book):
     preview = services.CloseAll().describe(request.payload)
     assert preview["pnl_effect"] == "8500.00"
     assert [row["id"] for row in preview["positions"]] == sorted([book["long"].pk, book["short"].pk])
+    assert "closed at 71500: realized P&L 10000.00" in [row["effect"] for row in preview["positions"]]
 
 
 def test_the_requester_cannot_approve_and_one_request_waits_at_a_time(people, book):

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -39,6 +40,14 @@ def when(value: dt.datetime | None) -> SafeString | str:
         utc.strftime("%Y-%m-%d %H:%M:%S"),
         timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S %Z"),
     )
+
+
+@register.filter
+def moment(value) -> dt.datetime | None:
+    """An ISO 8601 text (as previews and payloads keep moments) as a datetime, for `when` and `timesince`."""
+    if isinstance(value, dt.datetime) or not value:
+        return value or None
+    return parse_datetime(str(value))
 
 
 @register.filter

@@ -6,7 +6,6 @@ that SQLite still migrates; ranked with `ts_rank`, highlighted with `ts_headline
 SQLite (the embedded default): a case-insensitive substring match, highlighted in Python.
 """
 
-import html
 import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
@@ -15,10 +14,12 @@ from django.db.migrations.operations.base import Operation
 from django.db.models import Expression, F, FloatField
 from django.db.models.functions import Cast
 
+from .rendering import markdown_inline_html
+
 CONFIG = "english"
 TABLE = "journal_journalentry"
-# ts_headline marks matches with these; they are swapped for <mark> after HTML-escaping the
-# snippet, so entry text can never inject markup. Content may not contain them (services.py).
+# ts_headline marks matches with these; they are swapped for <mark> after rendering and sanitizing
+# the snippet, so entry text can never inject markup. Content may not contain them (services.py).
 START, STOP = "\x02", "\x03"
 WINDOW = 1000
 
@@ -106,13 +107,18 @@ def attach_headlines(entries: list, q: str) -> list:
     return entries
 
 
+# Private-use characters stand for the match marks while the snippet is rendered (Markdown and the
+# sanitizer keep them as text), then become <mark> in the safe HTML.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+
 def snippet_html(entry, q: str) -> str:
-    """HTML-safe snippet of an entry with the matches in <mark>."""
+    """HTML-safe snippet of an entry, its Markdown rendered inline, with the matches in <mark>."""
     raw = getattr(entry, "headline", None)
     if raw is None:
         raw = _substring_headline(entry.content, q)
-    escaped = html.escape(raw)
-    return escaped.replace(START, "<mark>").replace(STOP, "</mark>")
+    plain = raw.replace(_OPEN, "").replace(_CLOSE, "").replace(START, _OPEN).replace(STOP, _CLOSE)
+    return markdown_inline_html(plain).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
 
 
 def _substring_headline(content: str, q: str, width: int = 80) -> str:

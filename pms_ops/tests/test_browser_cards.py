@@ -14,8 +14,8 @@ SPILLS_JS = """() => [...document.querySelectorAll(".pms-card")].flatMap((card) 
   return [...card.querySelectorAll("svg, code, pre, table, img")].filter((el) => {
     const r = el.getBoundingClientRect();
     return r.width > 0 && (r.right > box.right + 1 || r.left < box.left - 1);
-  }).map((el) => `${el.tagName.toLowerCase()} (${Math.round(el.getBoundingClientRect().right)} > ${Math.round(box.right)})`
-    + ` in ${card.id || card.className}`);
+  }).map((el) => `${el.tagName.toLowerCase()} (right ${Math.round(el.getBoundingClientRect().right)}`
+    + ` > ${Math.round(box.right)}) in ${card.id || card.className}`);
 })"""
 
 

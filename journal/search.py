@@ -11,8 +11,8 @@ import re
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.migrations.operations.base import Operation
-from django.db.models import Expression, F, FloatField
-from django.db.models.functions import Cast
+from django.db.models import Case, Expression, F, FloatField, TextField, When
+from django.db.models.functions import Cast, Length
 
 from .rendering import markdown_inline_html
 
@@ -22,6 +22,7 @@ TABLE = "journal_journalentry"
 # the snippet, so entry text can never inject markup. Content may not contain them (services.py).
 START, STOP = "\x02", "\x03"
 WINDOW = 1000
+SHORT = 600  # characters: an entry this short is its own search snippet
 
 
 class SearchColumn(Expression):
@@ -96,12 +97,16 @@ def attach_headlines(entries: list, q: str) -> list:
     if not is_full_text() or not entries or not q:
         return entries
     query = SearchQuery(q, config=CONFIG, search_type="websearch")
-    headline = SearchHeadline(
+    fragments = SearchHeadline(
         F("content"), query, config=CONFIG, start_sel=START, stop_sel=STOP,
         max_words=30, min_words=12, max_fragments=2, fragment_delimiter=" … ",
     )  # fmt: skip
+    # A short entry is shown whole, so its Markdown renders (a fragment starts at a word and may cut a `**`).
+    whole = SearchHeadline(F("content"), query, config=CONFIG, start_sel=START, stop_sel=STOP, highlight_all=True)
+    headline = Case(When(length__lte=SHORT, then=whole), default=fragments, output_field=TextField())
     model = type(entries[0])
-    found = dict(model.objects.filter(pk__in=[e.pk for e in entries]).annotate(h=headline).values_list("pk", "h"))
+    rows = model.objects.filter(pk__in=[e.pk for e in entries]).alias(length=Length("content"))
+    found = dict(rows.annotate(h=headline).values_list("pk", "h"))
     for entry in entries:
         entry.headline = found.get(entry.pk)
     return entries

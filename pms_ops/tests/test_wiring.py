@@ -6,7 +6,7 @@ from approvals import registry as approvals
 from audit import registry as audit
 from backups.restores import DatabaseRestore
 from book.guards import open_guards
-from book.services import Correction, ManualPrice, PriceOverride
+from book.services import CloseAll, Correction, ManualPrice, PriceOverride
 from core import roles
 from journal import links
 from ops.guards import refuse_when_halted
@@ -27,6 +27,7 @@ def test_the_approvable_actions_and_the_renamed_restore():
         "book.correction": Correction,
         "book.price_override": PriceOverride,
         "book.manual_price": ManualPrice,
+        "book.close_all": CloseAll,
         "ops.trading_resume": TradingResume,
         "backups.restore": DatabaseRestore,
     }

@@ -25,7 +25,9 @@ class Approvable:
         raise NotImplementedError(f"{type(self).__name__} must define execute")
 
     def describe(self, payload: dict) -> dict:
-        """The approver's preview: {"summary", "steps", "pnl_effect", "diff"}, every key optional."""
+        """The approver's preview, every key optional: "summary", "steps", "pnl_effect", "diff" (rows of field,
+        wrong, right, changed), "positions" and "incidents" it touches (rows with "id" and a "text"/"effect" or
+        "title"/"severity"/"status"), "halt" (a halt being lifted: "since", "by", "reason")."""
         return {}
 
 

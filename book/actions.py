@@ -12,3 +12,4 @@ class BookAction(models.TextChoices):
     CORRECTION_EXECUTED = "book.correction.executed", "Compensating correction executed"
     PRICE_EXCEPTION_RAISED = "book.price_exception.raised", "Price held: exception raised"
     PRICE_EXCEPTION_CLEARED = "book.price_exception.cleared", "Price exception cleared"
+    CLOSE_ALL_EXECUTED = "book.close_all.executed", "All positions closed (emergency control)"

@@ -289,6 +289,22 @@ class Corrections(APIView):
         return _pending(approval)
 
 
+class CloseAll(APIView):
+    permission_classes = [role_required(PM)]
+
+    @extend_schema(
+        request=s.CloseAllIn,
+        responses={202: s.PendingApproval},
+        description="Seed 003's emergency control: asks a second person (action `book.close_all`) to close "
+        "every open position at its latest price. 409 when nothing is open, an instrument has no price, or "
+        "such a request is already waiting.",
+    )
+    @idempotent
+    def post(self, request):
+        approval = services.close_all_propose(actor=request.user, reason=_valid(s.CloseAllIn, request)["reason"])
+        return _pending(approval)
+
+
 class State(APIView):
     """The recovery snapshot a trading process loads on restart (seed 002)."""
 
@@ -303,6 +319,7 @@ urlpatterns = [
     path("pms/book/instruments", InstrumentList.as_view(), name="book-instruments"),
     path("pms/book/positions", PositionList.as_view(), name="book-positions"),
     path("pms/book/positions/open", PositionOpen.as_view(), name="book-position-open"),
+    path("pms/book/positions/close-all", CloseAll.as_view(), name="book-positions-close-all"),
     path("pms/book/positions/<int:pk>", PositionDetail.as_view(), name="book-position"),
     path("pms/book/positions/<int:pk>/close", PositionClose.as_view(), name="book-position-close"),
     path("pms/book/prices", Prices.as_view(), name="book-prices"),

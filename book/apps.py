@@ -37,7 +37,7 @@ class BookConfig(AppConfig):
         from approvals import registry
 
         from . import triggers
-        from .services import CloseOffMarket, Correction, ManualPrice, MtmApproval, PriceOverride
+        from .services import CloseAll, CloseOffMarket, Correction, ManualPrice, MtmApproval, PriceOverride
 
-        registry.register(Correction, PriceOverride, ManualPrice, MtmApproval, CloseOffMarket)
+        registry.register(Correction, PriceOverride, ManualPrice, MtmApproval, CloseOffMarket, CloseAll)
         post_migrate.connect(triggers.install_after_migrate, sender=self, dispatch_uid="book.position_triggers")

@@ -30,13 +30,10 @@ class BookFilter(forms.Form):
         return value
 
 
-class FindPosition(forms.Form):
-    q = forms.CharField(label="Position id or instrument", max_length=40)
+class ServiceErrorsMixin:
+    """Put a refused write's messages on the fields it names (all of them at once), else on the form."""
 
-
-class ServiceErrorForm(forms.Form):
     def add_service_error(self, exc: ServiceError) -> None:
-        """Put a refused write's message on the fields it names, else on the form."""
         placed = False
         for name, messages in exc.fields.items():
             field = name.split(".")[-1]
@@ -47,7 +44,63 @@ class ServiceErrorForm(forms.Form):
             self.add_error(None, exc.detail)
 
 
-class CorrectionForm(ServiceErrorForm):
+def _number(label: str, help_text: str = "", required: bool = False) -> forms.CharField:
+    """A number typed as text: the service checks it, so every wrong field is reported in one answer."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=40,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+class OpenPositionForm(ServiceErrorsMixin, forms.Form):
+    """Every field is optional here on purpose: the service names all the missing and wrong ones together."""
+
+    instrument = forms.ChoiceField(label="Instrument", required=False)
+    direction = forms.ChoiceField(label="Direction", choices=[("", "—"), *Direction.choices], required=False)
+    size = _number("Size", "Lots, greater than 0.")
+    entry_price = _number("Entry price")
+    stop_price = _number("Stop price", "Optional.")
+    notes = forms.CharField(label="Notes", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        symbols = Instrument.objects.order_by("symbol").values_list("symbol", flat=True)
+        self.fields["instrument"].choices = [("", "—"), *((s, s) for s in symbols)]
+
+    def facts(self) -> dict:
+        data = self.cleaned_data
+        return {k: data[k] or None for k in ("instrument", "direction", "size", "entry_price", "stop_price")}
+
+
+class ClosePositionForm(ServiceErrorsMixin, forms.Form):
+    exit_price = _number("Exit price", "The price the position was closed at.", required=False)
+    notes = forms.CharField(label="Notes", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Reason (an exit away from the market)",
+        required=False,
+        max_length=2000,
+        help_text="Needed when the exit price is beyond the instrument's tolerance from the latest good price: "
+        "such a close waits for a second person.",
+    )
+
+
+class CloseAllForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the whole book must close now.",
+    )
+
+
+class FindPosition(forms.Form):
+    q = forms.CharField(label="Position id or instrument", max_length=40)
+
+
+class CorrectionForm(ServiceErrorsMixin, forms.Form):
     instrument = forms.ModelChoiceField(Instrument.objects.all(), to_field_name="symbol")
     direction = forms.ChoiceField(choices=Direction.choices)
     size = forms.DecimalField(max_digits=16, decimal_places=4, help_text="Lots.")
@@ -66,7 +119,7 @@ class CorrectionForm(ServiceErrorForm):
         }
 
 
-class PriceForm(ServiceErrorForm):
+class PriceForm(ServiceErrorsMixin, forms.Form):
     """A price a person gives: a manual price or an MTM override, both for a second person to approve."""
 
     instrument = forms.ModelChoiceField(Instrument.objects.all(), to_field_name="symbol")

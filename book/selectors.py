@@ -21,6 +21,27 @@ def prices():
     return Price.objects.select_related("instrument", "checked").prefetch_related("exceptions").order_by("-pk")
 
 
+def closing_plan(positions: list[Position]) -> list[dict]:
+    """Each open position with the price it would close at now (its instrument's latest price, else its
+    last mark) and the P&L that books: the close-all preview and the close page's suggested price."""
+    prices: dict[str, Decimal | None] = {}
+    plan = []
+    for position in positions:
+        symbol = position.instrument.symbol
+        if symbol not in prices:
+            latest = latest_price(symbol)
+            prices[symbol] = latest.price if latest else None
+        price = prices[symbol] or position.current_price
+        pnl = position.pnl_at(price) if price is not None else None
+        plan.append({"position": position, "price": price, "realized_pnl": pnl})
+    return plan
+
+
+def plan_total(plan: list[dict]) -> Decimal:
+    """The realized P&L a closing plan books, over the positions that have a price."""
+    return sum((row["realized_pnl"] for row in plan if row["realized_pnl"] is not None), Decimal("0")).quantize(CENT)
+
+
 def _stored_state() -> PortfolioState:
     """The persisted row, or the empty book's state before anything was ever written."""
     return PortfolioState.objects.filter(pk=1).first() or PortfolioState(

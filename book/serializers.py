@@ -222,6 +222,10 @@ class CorrectionIn(StrictSerializer):
     correct = CorrectIn()
 
 
+class CloseAllIn(StrictSerializer):
+    reason = serializers.CharField(help_text="Why the whole book must be closed now.")
+
+
 class PendingApproval(serializers.Serializer):
     approval_id = serializers.IntegerField()
     status = serializers.CharField()

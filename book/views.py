@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -9,7 +10,7 @@ from core.errors import ServiceError
 from core.roles import ALL_ROLES, PM, role_page
 
 from . import selectors, services
-from .forms import BookFilter, CorrectionForm, FindPosition
+from .forms import BookFilter, CloseAllForm, ClosePositionForm, CorrectionForm, FindPosition, OpenPositionForm
 from .models import Position
 from .services.corrections import Correction, facts_of
 
@@ -113,3 +114,77 @@ def _found(finder: FindPosition) -> tuple[Position | None, list[Position]]:
 def _wizard(request, position: Position, form: CorrectionForm, preview: dict | None = None):
     context = {"title": f"Correct position {position.pk}", "position": position, "form": form, "preview": preview}
     return render(request, "book/correction_wizard.html", context, status=400 if form.errors else 200)
+
+
+def _in_book(position: Position) -> str:
+    return f"{reverse('book:positions')}#position-{position.pk}"
+
+
+@role_page(PM)
+def open_position(request):
+    """Open a position: the service checks every fact, and its refusal lands on every field it names."""
+    form = OpenPositionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            position = services.position_open(actor=request.user, notes=form.cleaned_data["notes"], **form.facts())
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, f"Position {position.pk} opened: {position}.")
+            return redirect(_in_book(position))
+    context = {"title": "Open a position", "form": form}
+    return render(request, "book/open.html", context, status=400 if form.errors else 200)
+
+
+@role_page(PM)
+def close_position(request, pk: int):
+    """Close one position at the price the PM types (suggested: its latest price); a confirmed, final act."""
+    position = Position.objects.select_related("instrument").filter(pk=pk).first()
+    if position is None:
+        raise Http404(f"No position {pk}.")
+    suggested = selectors.closing_plan([position])[0]
+    form = ClosePositionForm(request.POST or None, initial={"exit_price": suggested["price"]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            closed = services.position_close(
+                actor=request.user,
+                position_id=pk,
+                exit_price=form.cleaned_data["exit_price"] or None,
+                notes=form.cleaned_data["notes"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            if isinstance(closed, Position):
+                messages.success(request, f"Position {pk} closed.")
+                return redirect(_in_book(position))
+            messages.success(
+                request, f"The exit price is away from the market: request #{closed.pk} waits for a second person."
+            )
+            return redirect(reverse("approvals:detail", args=[closed.pk]))
+    context = {"title": f"Close position {pk}", "position": position, "form": form, "suggested": suggested}
+    return render(request, "book/close.html", context, status=400 if form.errors else 200)
+
+
+@role_page(PM)
+def close_all(request):
+    """Seed 003's emergency control: shows what closing the whole book books now, then asks a second person."""
+    form = CloseAllForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            approval = services.close_all_propose(actor=request.user, reason=form.cleaned_data["reason"])
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, f"Close all positions sent for approval (request #{approval.pk}).")
+            return redirect(reverse("approvals:detail", args=[approval.pk]))
+    plan = selectors.closing_plan(list(Position.objects.open().select_related("instrument").order_by("pk")))
+    context = {
+        "title": "Close all positions",
+        "form": form,
+        "plan": plan,
+        "total": selectors.plan_total(plan),
+        "currency": _currency([row["position"] for row in plan]),
+    }
+    return render(request, "book/close_all.html", context, status=400 if form.errors else 200)

@@ -19,8 +19,17 @@ ATTRIBUTES = {"a": {"href", "title"}}
 
 def markdown_html(text: str) -> str:
     """Render entry content for display; safe to mark_safe."""
+    return _clean(_md.render(text))
+
+
+def markdown_inline_html(text: str) -> str:
+    """A cut of an entry (a search snippet) as one line: emphasis, code and links rendered, no blocks."""
+    return _clean(_md.renderInline(text))
+
+
+def _clean(html: str) -> str:
     return nh3.clean(
-        _md.render(text),
+        html,
         tags=TAGS,
         attributes=ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},

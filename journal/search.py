@@ -6,21 +6,23 @@ that SQLite still migrates; ranked with `ts_rank`, highlighted with `ts_headline
 SQLite (the embedded default): a case-insensitive substring match, highlighted in Python.
 """
 
-import html
 import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.migrations.operations.base import Operation
-from django.db.models import Expression, F, FloatField
-from django.db.models.functions import Cast
+from django.db.models import Case, Expression, F, FloatField, TextField, When
+from django.db.models.functions import Cast, Length
+
+from .rendering import markdown_inline_html
 
 CONFIG = "english"
 TABLE = "journal_journalentry"
-# ts_headline marks matches with these; they are swapped for <mark> after HTML-escaping the
-# snippet, so entry text can never inject markup. Content may not contain them (services.py).
+# ts_headline marks matches with these; they are swapped for <mark> after rendering and sanitizing
+# the snippet, so entry text can never inject markup. Content may not contain them (services.py).
 START, STOP = "\x02", "\x03"
 WINDOW = 500
+SHORT = 600  # characters: an entry this short is its own search snippet
 
 
 class SearchColumn(Expression):
@@ -95,24 +97,33 @@ def attach_headlines(entries: list, q: str) -> list:
     if not is_full_text() or not entries or not q:
         return entries
     query = SearchQuery(q, config=CONFIG, search_type="websearch")
-    headline = SearchHeadline(
+    fragments = SearchHeadline(
         F("content"), query, config=CONFIG, start_sel=START, stop_sel=STOP,
         max_words=30, min_words=12, max_fragments=2, fragment_delimiter=" … ",
     )  # fmt: skip
+    # A short entry is shown whole, so its Markdown renders (a fragment starts at a word and may cut a `**`).
+    whole = SearchHeadline(F("content"), query, config=CONFIG, start_sel=START, stop_sel=STOP, highlight_all=True)
+    headline = Case(When(length__lte=SHORT, then=whole), default=fragments, output_field=TextField())
     model = type(entries[0])
-    found = dict(model.objects.filter(pk__in=[e.pk for e in entries]).annotate(h=headline).values_list("pk", "h"))
+    rows = model.objects.filter(pk__in=[e.pk for e in entries]).alias(length=Length("content"))
+    found = dict(rows.annotate(h=headline).values_list("pk", "h"))
     for entry in entries:
         entry.headline = found.get(entry.pk)
     return entries
 
 
+# Private-use characters stand for the match marks while the snippet is rendered (Markdown and the
+# sanitizer keep them as text), then become <mark> in the safe HTML.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+
 def snippet_html(entry, q: str) -> str:
-    """HTML-safe snippet of an entry with the matches in <mark>."""
+    """HTML-safe snippet of an entry, its Markdown rendered inline, with the matches in <mark>."""
     raw = getattr(entry, "headline", None)
     if raw is None:
         raw = _substring_headline(entry.content, q)
-    escaped = html.escape(raw)
-    return escaped.replace(START, "<mark>").replace(STOP, "</mark>")
+    plain = raw.replace(_OPEN, "").replace(_CLOSE, "").replace(START, _OPEN).replace(STOP, _CLOSE)
+    return markdown_inline_html(plain).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
 
 
 def _substring_headline(content: str, q: str, width: int = 80) -> str:

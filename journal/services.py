@@ -113,7 +113,8 @@ def journal_entry_add(
     """Append an entry (or an amendment when `supersedes` is given) with its links, audited.
 
     `system`: the software writes it for `author` as the record of something that executed
-    (tagged `system`); only an author's own entries are amended, a system entry never.
+    (tagged `system`); only an author's own entries are amended, a system entry never. An amendment
+    without its own `occurred_at` keeps the original's: it corrects the text, not when it happened.
     """
     tags = _mark_system(_clean(entry_type, content, occurred_at, tags), system)
     with transaction.atomic():
@@ -126,7 +127,7 @@ def journal_entry_add(
             entry_type=entry_type,
             content=content,
             author=author,
-            occurred_at=occurred_at or now,
+            occurred_at=occurred_at or (previous.occurred_at if previous else now),  # an amendment keeps it
             recorded_at=now,
             tags=tags,
             links=cleaned_links,

@@ -21,6 +21,7 @@ from journal.services import journal_entry_add
 from .. import guards
 from ..actions import BookAction
 from ..models import LedgerKind, Position, PositionStatus
+from ..selectors import latest_price
 from .positions import clean_facts, close_recorded, locked_position, open_recorded
 
 SUBJECT = "book.position"
@@ -130,6 +131,15 @@ def _describe_facts(facts: dict) -> str:
     return f"{facts['direction']} {facts['size']} {facts['instrument']} @ {facts['entry_price']}{stop}"
 
 
+def _book_mark(wrong: Position, instrument) -> Decimal | None:
+    """The price the new leg is marked at: the wrong leg's own mark on the same instrument (what the book
+    shows now), else the instrument's latest price; so a P&L-neutral correction moves no P&L."""
+    if wrong.instrument_id == instrument.pk and wrong.current_price is not None:
+        return wrong.current_price
+    price = latest_price(instrument.symbol)
+    return price.price if price else None
+
+
 class Correction(Approvable):
     """A compensating correction of an open position (seed 004 scenario 3): four eyes, then one act."""
 
@@ -148,6 +158,7 @@ class Correction(Approvable):
             raise Conflict(f"Position {wrong.pk} was closed since the request; nothing was corrected.")
         facts = clean_facts(request.payload["correct"])
         related = {"approval": request.pk, "corrects": wrong.pk}
+        mark = _book_mark(wrong, facts["instrument"])
         wrong = close_recorded(
             actor=actor,
             position=wrong,
@@ -163,6 +174,7 @@ class Correction(Approvable):
             related=related,
             corrects=wrong,
             notes=f"CORRECTION of position {wrong.pk} (approval #{request.pk})",
+            mark=mark,
         )
         entry = journal_entry_add(
             author=request.requested_by,
@@ -202,6 +214,7 @@ class Correction(Approvable):
                 f"Open the correct position: {_describe_facts(right)}.",
             ],
             "pnl_effect": "0.00",
+            "positions": [{"id": pid, "text": _describe_facts(wrong), "effect": "closed at entry: realized P&L 0.00"}],
             "diff": [
                 {"field": k, "wrong": wrong.get(k), "right": right.get(k), "changed": wrong.get(k) != right.get(k)}
                 for k in FACTS

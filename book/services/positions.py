@@ -70,15 +70,32 @@ def instrument_create(
     return instrument
 
 
+FACT_CHECKS = {
+    "instrument": values.instrument,
+    "direction": values.direction,
+    "size": lambda v: values.positive_decimal("size", v, places=4, max_digits=16),
+    "entry_price": lambda v: values.positive_decimal("entry_price", v),
+    "stop_price": lambda v: values.positive_decimal("stop_price", v, required=False),
+}
+
+
 def clean_facts(facts: dict) -> dict:
-    """The recorded facts of a position to open, validated: instrument, direction, size, prices."""
-    return {
-        "instrument": values.instrument(facts.get("instrument")),
-        "direction": values.direction(facts.get("direction")),
-        "size": values.positive_decimal("size", facts.get("size"), places=4, max_digits=16),
-        "entry_price": values.positive_decimal("entry_price", facts.get("entry_price")),
-        "stop_price": values.positive_decimal("stop_price", facts.get("stop_price"), required=False),
-    }
+    """The recorded facts of a position to open, validated: instrument, direction, size, prices.
+
+    Every fact is checked before refusing, so one answer names every wrong field (a form shows them together).
+    """
+    cleaned, refused = {}, []
+    for name, check in FACT_CHECKS.items():
+        try:
+            cleaned[name] = check(facts.get(name))
+        except Invalid as exc:
+            refused.append(exc)
+    if len(refused) == 1:
+        raise refused[0]
+    if refused:
+        fields = {key: messages for exc in refused for key, messages in exc.fields.items()}
+        raise Invalid(" ".join(exc.detail for exc in refused), fields=fields)
+    return cleaned
 
 
 def position_open(*, actor, instrument, direction, size, entry_price, stop_price=None, notes: str = "") -> Position:
@@ -99,13 +116,27 @@ def position_open(*, actor, instrument, direction, size, entry_price, stop_price
 
 
 def open_recorded(
-    *, actor, facts: dict, notes: str = "", kind: str = LedgerKind.OPEN, related=None, corrects: Position | None = None
+    *,
+    actor,
+    facts: dict,
+    notes: str = "",
+    kind: str = LedgerKind.OPEN,
+    related=None,
+    corrects: Position | None = None,
+    mark: Decimal | None = None,
 ) -> Position:
-    """Write an opened position with its ledger entry, state and audit (inside the caller's transaction)."""
+    """Write an opened position with its ledger entry, state and audit (inside the caller's transaction).
+
+    `mark`: the price it is marked at from its first moment (a correction's new leg takes the book's
+    mark, so the book's P&L does not jump until the next mark-to-market run).
+    """
     now = timezone.now()
-    position = Position.objects.create(
+    position = Position(
         **facts, opened_at=now, opened_by=actor_name(actor), notes=str(notes or "")[:2000], corrects=corrects
     )
+    if mark is not None:
+        position.current_price, position.unrealized_pnl, position.marked_at = mark, position.pnl_at(mark), now
+    position.save(force_insert=True)
     ledger_append(kind=kind, position=position, actor=actor, at=now, related=related)
     state_apply_open(position)
     event_record(

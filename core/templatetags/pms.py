@@ -10,7 +10,10 @@ import re
 from decimal import Decimal
 
 from django import template
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -39,6 +42,14 @@ def when(value: dt.datetime | None) -> SafeString | str:
         utc.strftime("%Y-%m-%d %H:%M:%S"),
         timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S %Z"),
     )
+
+
+@register.filter
+def moment(value) -> dt.datetime | None:
+    """An ISO 8601 text (as previews and payloads keep moments) as a datetime, for `when` and `timesince`."""
+    if isinstance(value, dt.datetime) or not value:
+        return value or None
+    return parse_datetime(str(value))
 
 
 @register.filter
@@ -98,3 +109,16 @@ def minutes(value) -> str:
 def may_open(user, url_name: str) -> bool:
     """`{% if user|may_open:"book:correction-wizard" %}`: show a link only to whom it will open."""
     return page_allows(user, url_name)
+
+
+@register.simple_tag(takes_context=True)
+def export_csv(context, url_name: str, keys: str = "") -> str:
+    """`{% export_csv "audit-events" "actor action" %}`: the API list behind a page as a CSV download,
+    carrying the page's filters the API knows (`keys`; the others would be refused as unknown)."""
+    query = QueryDict(mutable=True)
+    for key in keys.split():
+        values = [v for v in context["request"].GET.getlist(key) if v]
+        if values:
+            query.setlist(key, values)
+    query["format"] = "csv"
+    return f"{reverse(url_name)}?{query.urlencode()}"

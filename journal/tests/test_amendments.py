@@ -1,5 +1,9 @@
 """Amendments: a new entry supersedes the old; lists show the newest, marked; versions one request away."""
 
+import datetime as dt
+
+from django.test import Client
+
 from audit.models import Event
 from journal.models import JournalEntry
 
@@ -61,3 +65,20 @@ def test_detail_renders_markdown_and_verifies_the_hash(api, add):
     assert "<strong>Closed</strong>" in detail["content_html"]
     assert "<script>" not in detail["content_html"] and "&lt;script&gt;" in detail["content_html"]
     assert detail["verified"] is True and detail["hash"] == entry.hash
+
+
+def test_an_amendment_keeps_the_originals_occurred_at_unless_it_gives_its_own(api, people, add):
+    happened = dt.datetime(2026, 3, 2, 9, 15, tzinfo=dt.UTC)
+    original = add("Held", occurred_at=happened)
+    amended = _amend(api, original.pk, "Held **overnight**").json()
+    assert JournalEntry.objects.get(pk=amended["id"]).occurred_at == happened
+    client = Client()  # the entry page's amend form, as a PM sends it (its moment left empty)
+    client.force_login(people["pam"])
+    sent = client.post("/journal/add", {"entry_type": "decision", "content": "Held, v3", "supersedes": amended["id"]})
+    assert sent.status_code == 302
+    third = JournalEntry.objects.get(supersedes_id=amended["id"])
+    assert third.occurred_at == happened
+    later = happened + dt.timedelta(hours=1)
+    body = {"entry_type": "decision", "content": "v4", "supersedes": third.pk, "occurred_at": later.isoformat()}
+    assert api["pam"].post(LIST, body, format="json").status_code == 201
+    assert JournalEntry.objects.get(supersedes=third).occurred_at == later

@@ -149,3 +149,13 @@ def test_a_search_result_shows_words_not_markdown_marks(browser_as, add):
     snippet = page.split('class="journal-snippet">', 1)[1].split("</div>", 1)[0]
     assert "**" not in snippet and "`" not in snippet
     assert "Bold" in snippet and "<mark>" in snippet.lower()
+    assert "<strong>Bold</strong>" in snippet and "<code>EURUSD</code>" in snippet  # rendered, not stripped
+
+
+def test_a_search_result_renders_links_and_never_raw_html(browser_as, add):
+    add("See [the runbook](https://example.com/rb) for the **call**; <script>alert(1)</script>")
+    page = browser_as("audrey").get(TIMELINE, {"q": "call"}).content.decode()
+    snippet = page.split('class="journal-snippet">', 1)[1].split("</div>", 1)[0]
+    assert '<a href="https://example.com/rb"' in snippet and "[the runbook]" not in snippet
+    assert "<strong><mark>call</mark></strong>" in snippet.replace("<mark>Call", "<mark>call")
+    assert "<script>" not in snippet

@@ -128,8 +128,26 @@ class TradingResume(Approvable):
         return {"trading_change_id": change.pk, "resumed_at": change.changed_at.isoformat()}
 
     def describe(self, payload: dict) -> dict:
-        """What the approver sees: the halt this request lifts."""
+        """What the approver weighs: the halt this request lifts (when, by whom, why) and the incidents still open."""
         halt = TradingChange.objects.filter(chain=TradingChange.DEFAULT_CHAIN, seq=payload.get("halt_seq")).first()
+        incidents = [
+            {"id": i.pk, "title": i.title, "severity": i.severity, "status": i.status}
+            for i in Incident.objects.open().order_by("severity", "pk")
+        ]
         if halt is None:
-            return {"halt": None}
-        return {"halt": {"since": halt.changed_at.isoformat(), "by": halt.actor, "reason": halt.reason}}
+            return {"halt": None, "incidents": incidents}
+        standing = _current()
+        return {
+            "summary": f"Resume trading, halted by {halt.actor}: {halt.reason}",
+            "steps": [
+                "Re-enable trading: new positions may be opened again.",
+                "Journal the resume and note it on the timeline of every open incident.",
+            ],
+            "halt": {
+                "since": halt.changed_at.isoformat(),
+                "by": halt.actor,
+                "reason": halt.reason,
+                "standing": standing is not None and standing.seq == halt.seq,
+            },
+            "incidents": incidents,
+        }

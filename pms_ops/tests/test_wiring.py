@@ -6,7 +6,7 @@ from approvals import registry as approvals
 from audit import registry as audit
 from backups.restores import DatabaseRestore
 from book.guards import correction_hooks, open_guards
-from book.services import CloseOffMarket, Correction, ManualPrice, MtmApproval, PriceOverride
+from book.services import CloseAll, CloseOffMarket, Correction, ManualPrice, MtmApproval, PriceOverride
 from core import roles
 from journal import links
 from ops.guards import refuse_when_halted
@@ -30,6 +30,7 @@ def test_the_approvable_actions_and_the_renamed_restore():
         "book.manual_price": ManualPrice,
         "book.mtm_run": MtmApproval,
         "book.close_off_market": CloseOffMarket,
+        "book.close_all": CloseAll,
         "ops.trading_resume": TradingResume,
         "backups.restore": DatabaseRestore,
         "recon.break_explanation": BreakExplanation,

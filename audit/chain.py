@@ -8,7 +8,9 @@ impossible.
 
 import decimal
 import hashlib
+import secrets
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 
 from django.apps import apps
@@ -113,10 +115,69 @@ def link(rows: list[ChainedModel]) -> None:
 
 def append(model: type[ChainedModel], *, chain: str | None = None, **values) -> ChainedModel:
     """Add one row at the head of its chain and return it (inside the caller's transaction)."""
-    with transaction.atomic(using=router.db_for_write(model)):
-        row = model(chain=chain or model.DEFAULT_CHAIN, **values)
+    using = router.db_for_write(model)
+    row = model(chain=chain or model.DEFAULT_CHAIN, **values)
+    if connections[using].vendor == "postgresql":
+        return _insert_at_head(row, using)
+    with transaction.atomic(using=using):
         link([row])
         row.save(force_insert=True)
+    return row
+
+
+# The head is read and the hash computed by the INSERT itself: hash = sha256(prev_hash || canonical text),
+# the text rendered here with a marker where the seq goes. Nothing waits on Python or on a second round
+# trip while the chain is locked; outside a transaction the statement commits, and unlocks, on its own.
+INSERT_AT_HEAD = """INSERT INTO {table} ({columns})
+SELECT %s, h.seq, h.prev, encode(sha256(convert_to(h.prev || %s || h.seq::text || %s, 'UTF8')), 'hex'), {values}
+FROM (SELECT COALESCE(seq, 0) + 1 AS seq, COALESCE(hash, '{genesis}') AS prev
+      FROM pms_chain_lock_head(%s::regclass, %s, %s)) AS h
+RETURNING {pk}, seq, prev_hash, hash"""
+
+
+def _canonical_around_seq(row: ChainedModel) -> tuple[str, str]:
+    """The row's canonical text before and after its seq's digits (docs/hash-chain.md)."""
+    marker = secrets.token_hex(16)
+    row.seq = marker
+    try:
+        before, *after = row.canonical_bytes().decode().split(f'"{marker}"')
+    finally:
+        row.seq = None
+    if len(after) != 1:  # the random marker cannot occur in the content; refuse rather than hash it wrong
+        raise ValueError("canonical text of the row contains the seq marker")
+    return before, after[0]
+
+
+def _insert_at_head(row: ChainedModel, using: str) -> ChainedModel:
+    """PostgreSQL: lock the chain, read its head, link, hash and insert the row in one statement."""
+    connection = connections[using]
+    opts = row._meta
+    vendor = connection.vendor
+    for name in row.HASH_FIELDS:  # the values the database will hand back, as `seal` gives them
+        model_field = opts.get_field(name)
+        if not model_field.is_relation:
+            setattr(row, model_field.attname, _stored(model_field, getattr(row, model_field.attname), vendor))
+    link_names = {"chain", "seq", "prev_hash", "hash"}
+    fields = [f for f in opts.concrete_fields if f.name not in link_names and not (f.primary_key and f.db_returning)]
+    values = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+    quote = connection.ops.quote_name
+    table = opts.db_table
+    sql = INSERT_AT_HEAD.format(
+        table=quote(table),
+        columns=", ".join(quote(c) for c in ("chain", "seq", "prev_hash", "hash", *(f.column for f in fields))),
+        values=", ".join(["%s"] * len(fields)),
+        genesis=GENESIS,
+        pk=quote(opts.pk.column),
+    )
+    before, after = _canonical_around_seq(row)
+    params = [row.chain, before, after, *values, table, row.chain, _lock_key(table, row.chain)]
+    # In the caller's transaction: no savepoint (two more round trips while locked); a failure still
+    # marks that transaction for rollback. Outside one: the statement is its own transaction.
+    atomic = transaction.atomic(using=using, savepoint=False) if connection.in_atomic_block else nullcontext()
+    with atomic, connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row.pk, row.seq, row.prev_hash, row.hash = cursor.fetchone()
+    row._state.adding, row._state.db = False, using
     return row
 
 

@@ -8,6 +8,7 @@ impossible.
 
 import decimal
 import hashlib
+import multiprocessing
 import secrets
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -199,7 +200,10 @@ class ChainReport:
         return asdict(self)
 
 
-def _generic_reader(model: type[ChainedModel], chain: str, batch: int) -> tuple[Callable, Callable]:
+Fetch = Callable[[int, int | None], list[tuple]]
+
+
+def _generic_reader(model: type[ChainedModel], chain: str, batch: int) -> tuple[Fetch, Callable]:
     """Any database, any field type: the ORM fetches, `normalize` + `dumps` encode."""
     fields = [model._meta.get_field(name) for name in model.HASH_FIELDS]
     names = [f.attname for f in fields]
@@ -207,8 +211,9 @@ def _generic_reader(model: type[ChainedModel], chain: str, batch: int) -> tuple[
     keys = list(model.HASH_FIELDS)
     qs = model.objects.filter(chain=chain).order_by("seq").values_list("id", "seq", "prev_hash", "hash", *names)
 
-    def fetch(after_seq: int) -> list[tuple]:
-        return list(qs.filter(seq__gt=after_seq)[:batch])
+    def fetch(after_seq: int, upto: int | None = None) -> list[tuple]:
+        rows = qs.filter(seq__gt=after_seq) if upto is None else qs.filter(seq__gt=after_seq, seq__lte=upto)
+        return list(rows[:batch])
 
     def encode(row: tuple) -> bytes:
         content = {"chain": chain, "seq": row[1]}
@@ -219,8 +224,8 @@ def _generic_reader(model: type[ChainedModel], chain: str, batch: int) -> tuple[
     return fetch, encode
 
 
-def _reader(model: type[ChainedModel], chain: str, batch: int) -> tuple[Callable, Callable]:
-    """(fetch(after_seq) -> rows, encode(row) -> canonical bytes); rows are (id, seq, prev_hash, hash, ...)."""
+def _reader(model: type[ChainedModel], chain: str, batch: int) -> tuple[Fetch, Callable]:
+    """(fetch(after_seq, upto_seq) -> rows, encode(row) -> canonical bytes); a row is (id, seq, prev_hash, hash, …)."""
     connection = connections[router.db_for_read(model)]
     steps = fastpath.plan(model) if connection.vendor == "postgresql" else None
     if steps is None:
@@ -228,12 +233,15 @@ def _reader(model: type[ChainedModel], chain: str, batch: int) -> tuple[Callable
     sql = fastpath.select_sql(model, steps, batch)
     encode_values = fastpath.row_encoder(steps)
 
-    def fetch(after_seq: int) -> list[tuple]:
+    def fetch(after_seq: int, upto: int | None = None) -> list[tuple]:
         with connection.cursor() as cursor:
-            cursor.execute(sql, [chain, after_seq])
+            cursor.execute(sql, [chain, after_seq, MAX_SEQ if upto is None else upto])
             return cursor.fetchall()
 
     return fetch, lambda row: encode_values(row[4:])
+
+
+MAX_SEQ = 2**63 - 1
 
 
 def mark_broken(report: ChainReport, row: tuple, problem: str, expected, found) -> ChainReport:
@@ -250,22 +258,23 @@ def mark_broken(report: ChainReport, row: tuple, problem: str, expected, found) 
     return report
 
 
-def verify_chain(
-    model: type[ChainedModel],
-    chain: str,
-    *,
-    after: tuple[int, str] | None = None,
-    batch: int = 20000,
-) -> ChainReport:
-    """Recompute every link of one chain (or those after a known-good (seq, hash)).
+@dataclass
+class Walk:
+    """What verifying the rows after (seq, prev) found: the last good row, the first bad one and why."""
 
-    The report's head is the last row that verified; `broken` names the first bad link.
-    """
-    report = ChainReport(table=model._meta.db_table, chain=chain)
-    start, prev = after if after else (0, GENESIS)
-    fetch, encode = _reader(model, chain, batch)
-    sha256, seq = hashlib.sha256, start
-    while rows := fetch(seq):
+    seq: int
+    prev: str | None  # None: take the first row's prev_hash as given (a range; the caller checks the seam)
+    first: tuple | None = None  # (id, seq, prev_hash) of the first row read
+    problem: tuple | None = None  # (row, field, expected, found)
+
+
+def _walk(fetch: Fetch, encode: Callable, walk: Walk, upto: int | None) -> Walk:
+    """Check every row after walk.seq (up to `upto`): consecutive seq, prev_hash linked, hash recomputed."""
+    sha256, seq, prev = hashlib.sha256, walk.seq, walk.prev
+    while rows := fetch(seq, upto):
+        if walk.first is None:
+            walk.first = rows[0][:3]
+            prev = rows[0][2] if prev is None else prev
         for row in rows:
             problem = None
             if row[1] != seq + 1:
@@ -275,11 +284,87 @@ def verify_chain(
             elif (computed := sha256(prev.encode("ascii") + encode(row)).hexdigest()) != row[3]:
                 problem = ("hash", computed, row[3])
             if problem:
-                report.rows, report.head_seq, report.head_hash = seq - start, seq, prev
-                return mark_broken(report, row, *problem)
+                walk.seq, walk.prev, walk.problem = seq, prev, (row, *problem)
+                return walk
             seq, prev = row[1], row[3]
-    report.rows, report.head_seq, report.head_hash = seq - start, seq, prev
-    return report
+    walk.seq, walk.prev = seq, prev
+    return walk
+
+
+def _walk_range(label: str, chain: str, after: int, upto: int, batch: int) -> Walk:
+    """One range of a chain, in a worker process with its own database connection."""
+    try:
+        fetch, encode = _reader(apps.get_model(label), chain, batch)
+        return _walk(fetch, encode, Walk(seq=after, prev=None), upto)
+    finally:
+        connections.close_all()
+
+
+def can_fork(model: type[ChainedModel]) -> bool:
+    """Worker processes see only committed rows, on PostgreSQL, and a daemon (a Celery worker) may not fork."""
+    connection = connections[router.db_for_read(model)]
+    return (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and not multiprocessing.current_process().daemon
+    )
+
+
+def _walk_parallel(model: type[ChainedModel], chain: str, walk: Walk, workers: int, batch: int) -> Walk:
+    """Verify the rows up to the current head in `workers` processes, range by range, then join the ranges:
+    each range's first row must follow the previous range's last (the seam), as in one sequential pass."""
+    top = head(model, chain)[0]
+    if top - walk.seq < PARALLEL_MIN_ROWS:
+        return walk
+    step = max(batch, -(-(top - walk.seq) // (workers * 4)))
+    bounds = [(lo, min(lo + step, top)) for lo in range(walk.seq, top, step)]
+    connections.close_all()  # forked workers must not share this process's connections
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        parts = pool.starmap(_walk_range, [(model._meta.label, chain, lo, hi, batch) for lo, hi in bounds])
+    for part in parts:
+        if part.first is None:  # an empty range: the next range's seam names the gap
+            continue
+        row_id, first_seq, first_prev = part.first
+        if first_seq != walk.seq + 1 or first_prev != walk.prev:
+            field, expected, found = (
+                ("seq", walk.seq + 1, first_seq) if first_seq != walk.seq + 1 else ("prev_hash", walk.prev, first_prev)
+            )
+            walk.problem = ((row_id, first_seq), field, expected, found)
+            return walk
+        walk.seq, walk.prev, walk.problem = part.seq, part.prev, part.problem
+        if part.problem:
+            return walk
+    return walk
+
+
+PARALLEL_MIN_ROWS = 100_000
+
+
+def verify_chain(
+    model: type[ChainedModel],
+    chain: str,
+    *,
+    after: tuple[int, str] | None = None,
+    batch: int = 20000,
+    workers: int = 1,
+) -> ChainReport:
+    """Recompute every link of one chain (or those after a known-good (seq, hash)).
+
+    The report's head is the last row that verified; `broken` names the first bad link. Every row's
+    hash depends only on its own stored prev_hash, so with `workers` > 1 (PostgreSQL, outside a
+    transaction) ranges are verified in parallel processes and joined; rows appended meanwhile are
+    verified after them.
+    """
+    report = ChainReport(table=model._meta.db_table, chain=chain)
+    start, prev = after if after else (0, GENESIS)
+    walk = Walk(seq=start, prev=prev)
+    if workers > 1 and can_fork(model):
+        walk = _walk_parallel(model, chain, walk, workers, batch)
+    if walk.problem is None:
+        walk = _walk(*_reader(model, chain, batch), walk, None)
+    report.rows, report.head_seq, report.head_hash = walk.seq - start, walk.seq, walk.prev
+    return mark_broken(report, *walk.problem) if walk.problem else report
 
 
 def chains_of(model: type[ChainedModel]) -> list[str]:
@@ -300,6 +385,6 @@ def heads() -> list[dict]:
     return result
 
 
-def verify_all() -> list[ChainReport]:
+def verify_all(workers: int = 1) -> list[ChainReport]:
     """One report per chain of every chained table."""
-    return [verify_chain(model, chain) for model in chained_models() for chain in chains_of(model)]
+    return [verify_chain(model, chain, workers=workers) for model in chained_models() for chain in chains_of(model)]

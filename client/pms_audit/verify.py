@@ -9,6 +9,7 @@ is what one sequential pass over the rows gives; memory stays constant (a few bl
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 from collections import deque
@@ -142,7 +143,8 @@ def verify_stream(stream, log: str, kept_size: int, kept_root: bytes, workers: i
         for chunk in blocks(stream):
             chain.take(hash_block(chunk, log))
         return chain.frontier.size
-    with ProcessPoolExecutor(workers) as pool:
+    # spawn, as on macOS and Windows: fresh workers that import only this package, never a fork of threads.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         for block in _ordered(pool, log, blocks(stream), window=2 * workers):
             chain.take(block)
     return chain.frontier.size

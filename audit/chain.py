@@ -8,7 +8,10 @@ impossible.
 
 import decimal
 import hashlib
+import multiprocessing
+import secrets
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 
 from django.apps import apps
@@ -113,10 +116,69 @@ def link(rows: list[ChainedModel]) -> None:
 
 def append(model: type[ChainedModel], *, chain: str | None = None, **values) -> ChainedModel:
     """Add one row at the head of its chain and return it (inside the caller's transaction)."""
-    with transaction.atomic(using=router.db_for_write(model)):
-        row = model(chain=chain or model.DEFAULT_CHAIN, **values)
+    using = router.db_for_write(model)
+    row = model(chain=chain or model.DEFAULT_CHAIN, **values)
+    if connections[using].vendor == "postgresql":
+        return _insert_at_head(row, using)
+    with transaction.atomic(using=using):
         link([row])
         row.save(force_insert=True)
+    return row
+
+
+# The head is read and the hash computed by the INSERT itself: hash = sha256(prev_hash || canonical text),
+# the text rendered here with a marker where the seq goes. Nothing waits on Python or on a second round
+# trip while the chain is locked; outside a transaction the statement commits, and unlocks, on its own.
+INSERT_AT_HEAD = """INSERT INTO {table} ({columns})
+SELECT %s, h.seq, h.prev, encode(sha256(convert_to(h.prev || %s || h.seq::text || %s, 'UTF8')), 'hex'), {values}
+FROM (SELECT COALESCE(seq, 0) + 1 AS seq, COALESCE(hash, '{genesis}') AS prev
+      FROM pms_chain_lock_head(%s::regclass, %s, %s)) AS h
+RETURNING {pk}, seq, prev_hash, hash"""
+
+
+def _canonical_around_seq(row: ChainedModel) -> tuple[str, str]:
+    """The row's canonical text before and after its seq's digits (docs/hash-chain.md)."""
+    marker = secrets.token_hex(16)
+    row.seq = marker
+    try:
+        before, *after = row.canonical_bytes().decode().split(f'"{marker}"')
+    finally:
+        row.seq = None
+    if len(after) != 1:  # the random marker cannot occur in the content; refuse rather than hash it wrong
+        raise ValueError("canonical text of the row contains the seq marker")
+    return before, after[0]
+
+
+def _insert_at_head(row: ChainedModel, using: str) -> ChainedModel:
+    """PostgreSQL: lock the chain, read its head, link, hash and insert the row in one statement."""
+    connection = connections[using]
+    opts = row._meta
+    vendor = connection.vendor
+    for name in row.HASH_FIELDS:  # the values the database will hand back, as `seal` gives them
+        model_field = opts.get_field(name)
+        if not model_field.is_relation:
+            setattr(row, model_field.attname, _stored(model_field, getattr(row, model_field.attname), vendor))
+    link_names = {"chain", "seq", "prev_hash", "hash"}
+    fields = [f for f in opts.concrete_fields if f.name not in link_names and not (f.primary_key and f.db_returning)]
+    values = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+    quote = connection.ops.quote_name
+    table = opts.db_table
+    sql = INSERT_AT_HEAD.format(
+        table=quote(table),
+        columns=", ".join(quote(c) for c in ("chain", "seq", "prev_hash", "hash", *(f.column for f in fields))),
+        values=", ".join(["%s"] * len(fields)),
+        genesis=GENESIS,
+        pk=quote(opts.pk.column),
+    )
+    before, after = _canonical_around_seq(row)
+    params = [row.chain, before, after, *values, table, row.chain, _lock_key(table, row.chain)]
+    # In the caller's transaction: no savepoint (two more round trips while locked); a failure still
+    # marks that transaction for rollback. Outside one: the statement is its own transaction.
+    atomic = transaction.atomic(using=using, savepoint=False) if connection.in_atomic_block else nullcontext()
+    with atomic, connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row.pk, row.seq, row.prev_hash, row.hash = cursor.fetchone()
+    row._state.adding, row._state.db = False, using
     return row
 
 
@@ -138,7 +200,10 @@ class ChainReport:
         return asdict(self)
 
 
-def _generic_reader(model: type[ChainedModel], chain: str, batch: int) -> tuple[Callable, Callable]:
+Fetch = Callable[[int, int | None], list[tuple]]
+
+
+def _generic_reader(model: type[ChainedModel], chain: str, batch: int) -> tuple[Fetch, Callable]:
     """Any database, any field type: the ORM fetches, `normalize` + `dumps` encode."""
     fields = [model._meta.get_field(name) for name in model.HASH_FIELDS]
     names = [f.attname for f in fields]
@@ -146,8 +211,9 @@ def _generic_reader(model: type[ChainedModel], chain: str, batch: int) -> tuple[
     keys = list(model.HASH_FIELDS)
     qs = model.objects.filter(chain=chain).order_by("seq").values_list("id", "seq", "prev_hash", "hash", *names)
 
-    def fetch(after_seq: int) -> list[tuple]:
-        return list(qs.filter(seq__gt=after_seq)[:batch])
+    def fetch(after_seq: int, upto: int | None = None) -> list[tuple]:
+        rows = qs.filter(seq__gt=after_seq) if upto is None else qs.filter(seq__gt=after_seq, seq__lte=upto)
+        return list(rows[:batch])
 
     def encode(row: tuple) -> bytes:
         content = {"chain": chain, "seq": row[1]}
@@ -158,8 +224,8 @@ def _generic_reader(model: type[ChainedModel], chain: str, batch: int) -> tuple[
     return fetch, encode
 
 
-def _reader(model: type[ChainedModel], chain: str, batch: int) -> tuple[Callable, Callable]:
-    """(fetch(after_seq) -> rows, encode(row) -> canonical bytes); rows are (id, seq, prev_hash, hash, ...)."""
+def _reader(model: type[ChainedModel], chain: str, batch: int) -> tuple[Fetch, Callable]:
+    """(fetch(after_seq, upto_seq) -> rows, encode(row) -> canonical bytes); a row is (id, seq, prev_hash, hash, …)."""
     connection = connections[router.db_for_read(model)]
     steps = fastpath.plan(model) if connection.vendor == "postgresql" else None
     if steps is None:
@@ -167,12 +233,15 @@ def _reader(model: type[ChainedModel], chain: str, batch: int) -> tuple[Callable
     sql = fastpath.select_sql(model, steps, batch)
     encode_values = fastpath.row_encoder(steps)
 
-    def fetch(after_seq: int) -> list[tuple]:
+    def fetch(after_seq: int, upto: int | None = None) -> list[tuple]:
         with connection.cursor() as cursor:
-            cursor.execute(sql, [chain, after_seq])
+            cursor.execute(sql, [chain, after_seq, MAX_SEQ if upto is None else upto])
             return cursor.fetchall()
 
     return fetch, lambda row: encode_values(row[4:])
+
+
+MAX_SEQ = 2**63 - 1
 
 
 def mark_broken(report: ChainReport, row: tuple, problem: str, expected, found) -> ChainReport:
@@ -189,22 +258,23 @@ def mark_broken(report: ChainReport, row: tuple, problem: str, expected, found) 
     return report
 
 
-def verify_chain(
-    model: type[ChainedModel],
-    chain: str,
-    *,
-    after: tuple[int, str] | None = None,
-    batch: int = 20000,
-) -> ChainReport:
-    """Recompute every link of one chain (or those after a known-good (seq, hash)).
+@dataclass
+class Walk:
+    """What verifying the rows after (seq, prev) found: the last good row, the first bad one and why."""
 
-    The report's head is the last row that verified; `broken` names the first bad link.
-    """
-    report = ChainReport(table=model._meta.db_table, chain=chain)
-    start, prev = after if after else (0, GENESIS)
-    fetch, encode = _reader(model, chain, batch)
-    sha256, seq = hashlib.sha256, start
-    while rows := fetch(seq):
+    seq: int
+    prev: str | None  # None: take the first row's prev_hash as given (a range; the caller checks the seam)
+    first: tuple | None = None  # (id, seq, prev_hash) of the first row read
+    problem: tuple | None = None  # (row, field, expected, found)
+
+
+def _walk(fetch: Fetch, encode: Callable, walk: Walk, upto: int | None) -> Walk:
+    """Check every row after walk.seq (up to `upto`): consecutive seq, prev_hash linked, hash recomputed."""
+    sha256, seq, prev = hashlib.sha256, walk.seq, walk.prev
+    while rows := fetch(seq, upto):
+        if walk.first is None:
+            walk.first = rows[0][:3]
+            prev = rows[0][2] if prev is None else prev
         for row in rows:
             problem = None
             if row[1] != seq + 1:
@@ -214,11 +284,87 @@ def verify_chain(
             elif (computed := sha256(prev.encode("ascii") + encode(row)).hexdigest()) != row[3]:
                 problem = ("hash", computed, row[3])
             if problem:
-                report.rows, report.head_seq, report.head_hash = seq - start, seq, prev
-                return mark_broken(report, row, *problem)
+                walk.seq, walk.prev, walk.problem = seq, prev, (row, *problem)
+                return walk
             seq, prev = row[1], row[3]
-    report.rows, report.head_seq, report.head_hash = seq - start, seq, prev
-    return report
+    walk.seq, walk.prev = seq, prev
+    return walk
+
+
+def _walk_range(label: str, chain: str, after: int, upto: int, batch: int) -> Walk:
+    """One range of a chain, in a worker process with its own database connection."""
+    try:
+        fetch, encode = _reader(apps.get_model(label), chain, batch)
+        return _walk(fetch, encode, Walk(seq=after, prev=None), upto)
+    finally:
+        connections.close_all()
+
+
+def can_fork(model: type[ChainedModel]) -> bool:
+    """Worker processes see only committed rows, on PostgreSQL, and a daemon (a Celery worker) may not fork."""
+    connection = connections[router.db_for_read(model)]
+    return (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and not multiprocessing.current_process().daemon
+    )
+
+
+def _walk_parallel(model: type[ChainedModel], chain: str, walk: Walk, workers: int, batch: int) -> Walk:
+    """Verify the rows up to the current head in `workers` processes, range by range, then join the ranges:
+    each range's first row must follow the previous range's last (the seam), as in one sequential pass."""
+    top = head(model, chain)[0]
+    if top - walk.seq < PARALLEL_MIN_ROWS:
+        return walk
+    step = max(batch, -(-(top - walk.seq) // (workers * 4)))
+    bounds = [(lo, min(lo + step, top)) for lo in range(walk.seq, top, step)]
+    connections.close_all()  # forked workers must not share this process's connections
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        parts = pool.starmap(_walk_range, [(model._meta.label, chain, lo, hi, batch) for lo, hi in bounds])
+    for part in parts:
+        if part.first is None:  # an empty range: the next range's seam names the gap
+            continue
+        row_id, first_seq, first_prev = part.first
+        if first_seq != walk.seq + 1 or first_prev != walk.prev:
+            field, expected, found = (
+                ("seq", walk.seq + 1, first_seq) if first_seq != walk.seq + 1 else ("prev_hash", walk.prev, first_prev)
+            )
+            walk.problem = ((row_id, first_seq), field, expected, found)
+            return walk
+        walk.seq, walk.prev, walk.problem = part.seq, part.prev, part.problem
+        if part.problem:
+            return walk
+    return walk
+
+
+PARALLEL_MIN_ROWS = 100_000
+
+
+def verify_chain(
+    model: type[ChainedModel],
+    chain: str,
+    *,
+    after: tuple[int, str] | None = None,
+    batch: int = 20000,
+    workers: int = 1,
+) -> ChainReport:
+    """Recompute every link of one chain (or those after a known-good (seq, hash)).
+
+    The report's head is the last row that verified; `broken` names the first bad link. Every row's
+    hash depends only on its own stored prev_hash, so with `workers` > 1 (PostgreSQL, outside a
+    transaction) ranges are verified in parallel processes and joined; rows appended meanwhile are
+    verified after them.
+    """
+    report = ChainReport(table=model._meta.db_table, chain=chain)
+    start, prev = after if after else (0, GENESIS)
+    walk = Walk(seq=start, prev=prev)
+    if workers > 1 and can_fork(model):
+        walk = _walk_parallel(model, chain, walk, workers, batch)
+    if walk.problem is None:
+        walk = _walk(*_reader(model, chain, batch), walk, None)
+    report.rows, report.head_seq, report.head_hash = walk.seq - start, walk.seq, walk.prev
+    return mark_broken(report, *walk.problem) if walk.problem else report
 
 
 def chains_of(model: type[ChainedModel]) -> list[str]:
@@ -239,6 +385,6 @@ def heads() -> list[dict]:
     return result
 
 
-def verify_all() -> list[ChainReport]:
+def verify_all(workers: int = 1) -> list[ChainReport]:
     """One report per chain of every chained table."""
-    return [verify_chain(model, chain) for model in chained_models() for chain in chains_of(model)]
+    return [verify_chain(model, chain, workers=workers) for model in chained_models() for chain in chains_of(model)]

@@ -34,25 +34,47 @@ def resolve(name: str) -> tuple[type[ChainedModel], str]:
     return models[table], chain
 
 
+# PostgreSQL: the wanted nodes as two arrays joined to the node table, one index probe each. A proof
+# needs O(log n) nodes; the ORM's OR of one condition per level cost more to compile than to run.
+NODES_SQL = """SELECT n.level, n.index, n.hash FROM unnest(%s::integer[], %s::bigint[]) AS w(level, index)
+JOIN {table} AS n ON n."table" = %s AND n.chain = %s AND n.level = w.level AND n.index = w.index"""
+SIZE_SQL = """SELECT index FROM {table} WHERE "table" = %s AND chain = %s AND level = 0 ORDER BY index DESC LIMIT 1"""
+
+
+def _raw(nodes, sql: str, params: list) -> list[tuple] | None:
+    """Rows of `sql` on PostgreSQL; None elsewhere (the ORM answers)."""
+    connection = connections[router.db_for_read(nodes)]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(table=connection.ops.quote_name(nodes._meta.db_table)), params)
+        return cursor.fetchall()
+
+
 def size(table: str, chain: str, nodes=MerkleNode) -> int:
     """Leaves stored so far: the tree's size."""
     # ORDER BY … DESC LIMIT 1 walks the index backwards from its end; MAX() may be planned as a scan of every leaf.
-    leaves = nodes.objects.filter(table=table, chain=chain, level=0).order_by("-index")
-    top = leaves.values_list("index", flat=True).first()
-    return 0 if top is None else top + 1
+    rows = _raw(nodes, SIZE_SQL, [table, chain])
+    if rows is None:
+        leaves = nodes.objects.filter(table=table, chain=chain, level=0).order_by("-index")
+        rows = [(top,)] if (top := leaves.values_list("index", flat=True).first()) is not None else []
+    return rows[0][0] + 1 if rows else 0
 
 
 def node_hashes(table: str, chain: str, wanted: set[merkle.Node], nodes=MerkleNode) -> dict[merkle.Node, bytes]:
     """The stored hashes of `wanted` nodes, in one query."""
     if not wanted:
         return {}
-    by_level: dict[int, list[int]] = {}
-    for level, index in wanted:
-        by_level.setdefault(level, []).append(index)
-    match = Q()
-    for level, indexes in by_level.items():
-        match |= Q(level=level, index__in=indexes)
-    rows = nodes.objects.filter(match, table=table, chain=chain).values_list("level", "index", "hash")
+    levels, indexes = zip(*wanted, strict=True)
+    rows = _raw(nodes, NODES_SQL, [list(levels), list(indexes), table, chain])
+    if rows is None:
+        by_level: dict[int, list[int]] = {}
+        for level, index in wanted:
+            by_level.setdefault(level, []).append(index)
+        match = Q()
+        for level, level_indexes in by_level.items():
+            match |= Q(level=level, index__in=level_indexes)
+        rows = nodes.objects.filter(match, table=table, chain=chain).values_list("level", "index", "hash")
     return {(level, index): bytes.fromhex(hash_) for level, index, hash_ in rows}
 
 
@@ -87,8 +109,17 @@ def tree_extend(model, chain: str, *, nodes=MerkleNode) -> int:
     return frontier.size
 
 
+class BeyondTree(LookupError):
+    """A node the ranges need is not stored: a size beyond the tree (the caller says which)."""
+
+
 def _resolve(table: str, chain: str, ranges: list[tuple[int, int]]) -> list[bytes]:
-    stored = node_hashes(table, chain, merkle.nodes_for(ranges))
+    # A range ending past the stored leaves needs a node that is not stored yet: that is the size check,
+    # with no query of its own.
+    wanted = merkle.nodes_for(ranges)
+    stored = node_hashes(table, chain, wanted)
+    if len(stored) < len(wanted):
+        raise BeyondTree(f"{table}/{chain}: {len(wanted) - len(stored)} nodes of the proof are not stored")
     return merkle.resolve(ranges, stored.__getitem__)
 
 

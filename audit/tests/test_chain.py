@@ -25,6 +25,16 @@ def test_each_row_links_to_the_previous_one(db):
     assert (report.ok, report.rows, report.head_seq, report.head_hash) == (True, 3, 3, third.hash)
 
 
+def test_an_appended_row_is_hashed_as_it_reads_back(db):
+    """The hash is the one a verifier recomputes from the stored row, whatever the payload holds."""
+    ugly = {"seq": 7, "text": '"seq":"x" \\ \u2028 ∑ é', "nested": {"seq": [1.5, -0.0, None]}, "zero": -0.0}
+    appended = event_record(actor="ünïcode", action="audit.chains.verified", subject_id=12, payload=ugly)
+    stored = Event.objects.get(pk=appended.pk)
+    assert (stored.seq, stored.prev_hash, stored.hash) == (appended.seq, appended.prev_hash, appended.hash)
+    assert stored.compute_hash() == stored.hash == appended.compute_hash()
+    assert verify_chain(Event, "audit").ok
+
+
 @pytest.mark.postgres
 def test_a_rewritten_row_is_caught_and_named(superuser_sql, capsys):
     events = _record(3)

@@ -28,10 +28,13 @@ def test_fast_and_generic_readers_agree(people, clock):
         context.current.reset(token)
     clock.at(dt.datetime(2026, 6, 30, 23, 59, 59, 999999, tzinfo=dt.timezone(dt.timedelta(hours=-5))))
     event_record(actor="system:x", action="audit.chains.verified")
+    # to_json escapes strings as json.dumps does: quotes, backslashes, control characters, not Unicode
+    awkward = {"actor": "system:\x08\x0c\n\r\t\x7f", "subject_id": '"\\é\u2028🙂\x1f'}
+    event_record(action="audit.chains.verified", **awkward)
     fast_fetch, fast_encode = _reader(Event, "audit", 100)
     slow_fetch, slow_encode = _generic_reader(Event, "audit", 100)
     fast, slow = fast_fetch(0), slow_fetch(0)
-    assert len(fast) == len(slow) == 5
+    assert len(fast) == len(slow) == 6
     for fast_row, slow_row, event in zip(fast, slow, Event.objects.filter(chain="audit").order_by("seq"), strict=True):
         assert fast_encode(fast_row) == slow_encode(slow_row) == event.canonical_bytes()
     assert verify_chain(Event, "audit").ok

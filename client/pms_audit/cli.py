@@ -3,7 +3,7 @@
     pms-audit checkpoint --url URL --token TOKEN --public-key KEY   fetch, check and keep checkpoints
     pms-audit consistency                                          the new checkpoints extend the kept ones
     pms-audit prove EVENT_ID                                       one event is in its kept checkpoint
-    pms-audit verify --chain CHAIN                                 recompute a whole chain and its root
+    pms-audit verify --chain CHAIN [--workers N]                   recompute a whole chain and its root
 
 Exit status: 0 verified, 1 verification failed (the message names what), 2 could not check
 (usage, network, server error). State (the server's URL, token and public key, and one kept
@@ -12,19 +12,18 @@ checkpoint per chain) lives in --state (default $PMS_AUDIT_STATE or ~/.pms-audit
 
 import argparse
 import base64
-import hashlib
 import json
 import os
 import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from . import canonical, keys, merkle, note
+from . import keys, merkle, note, verify
+from .verify import event_hash
 
 GENESIS = "0" * 64
 EVENT_TABLE = "audit_event"
@@ -176,14 +175,6 @@ def refresh(server: Server, key, state: State, chain: str | None, *, require_kep
     return lines
 
 
-def event_hash(event: dict) -> str:
-    """The event's hash recomputed from its content (docs/hash-chain.md), not the one the server sent."""
-    content = {key: event[key] for key in canonical.EVENT_FIELDS}
-    content["chain"], content["seq"] = event["chain"], event["seq"]
-    content["occurred_at"] = canonical.moment(event["occurred_at"])
-    return hashlib.sha256(event["prev_hash"].encode("ascii") + canonical.dumps(content)).hexdigest()
-
-
 def kept_checkpoint(state: State, key, log: str) -> note.Checkpoint:
     text = state.kept(log)
     if text is None:
@@ -220,39 +211,21 @@ def cmd_prove(args, state: State) -> list[str]:
     return [f"event {args.event_id}: {log} seq {event['seq']} is in checkpoint {kept.size}"]
 
 
-def ndjson(response) -> Iterator[dict]:
-    for line in response:
-        if line.strip():
-            yield json.loads(line)
-
-
 def cmd_verify(args, state: State) -> list[str]:
+    if args.workers < 1:
+        raise CannotCheck(f"--workers {args.workers}: give 1 or more")
     server, key = connect(state)
     chain = args.chain.removeprefix(EVENT_TABLE + "/")
     log = f"{EVENT_TABLE}/{chain}"
     kept = kept_checkpoint(state, key, log)
-    frontier, prev = merkle.Frontier(), GENESIS
     with server.open("/api/v1/audit/events", format="ndjson", action=chain + ".") as response:
-        for event in ndjson(response):
-            seq, where = frontier.size + 1, f"{log} seq {frontier.size + 1}"
-            if event["seq"] != seq:
-                raise Failed(f"{where}: the export has seq {event['seq']} here: rows missing or out of order")
-            if event["prev_hash"] != prev:
-                raise Failed(f"{where} (event {event['id']}): prev_hash does not link to the previous row")
-            if (recomputed := event_hash(event)) != event["hash"]:
-                raise Failed(f"{where} (event {event['id']}): content hashes to {recomputed}, stored {event['hash']}")
-            frontier.append(merkle.leaf_hash(bytes.fromhex(recomputed)))
-            prev = recomputed
-            if frontier.size == kept.size and frontier.root() != kept.root:
-                raise Failed(
-                    f"{log}: the first {kept.size} rows do not have the kept checkpoint's root: "
-                    "history was rewritten (and re-hashed)"
-                )
-    if frontier.size < kept.size:
-        raise Failed(
-            f"{log}: the export has {frontier.size} rows, the kept checkpoint {kept.size}: the tail was deleted"
-        )
-    return [f"{log}: {frontier.size} rows verified; the first {kept.size} match the kept checkpoint"]
+        try:
+            rows = verify.verify_stream(response, log, kept.size, kept.root, args.workers)
+        except verify.ChainFailed as exc:
+            raise Failed(str(exc)) from exc
+    if rows < kept.size:
+        raise Failed(f"{log}: the export has {rows} rows, the kept checkpoint {kept.size}: the tail was deleted")
+    return [f"{log}: {rows} rows verified; the first {kept.size} match the kept checkpoint"]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -272,9 +245,12 @@ def parser() -> argparse.ArgumentParser:
     prove = commands.add_parser("prove", help="an audit event is in its kept checkpoint")
     prove.add_argument("event_id", type=int, metavar="EVENT_ID")
     prove.set_defaults(run=cmd_prove)
-    verify = commands.add_parser("verify", help="recompute every hash of an audit event chain and its root")
-    verify.add_argument("--chain", required=True, help="an audit event chain: book or audit_event/book")
-    verify.set_defaults(run=cmd_verify)
+    recompute = commands.add_parser("verify", help="recompute every hash of an audit event chain and its root")
+    recompute.add_argument("--chain", required=True, help="an audit event chain: book or audit_event/book")
+    recompute.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="processes hashing the export (default: %(default)s)"
+    )
+    recompute.set_defaults(run=cmd_verify)
     return main
 
 

@@ -182,6 +182,15 @@ class Frontier:
         self.size += 1
         return done
 
+    def push(self, leaf: bytes) -> None:
+        """`append` without naming the completed subtrees: a verifier's inner loop, one call per leaf."""
+        size, current, stack = self.size, leaf, self.stack
+        while size & 1:  # the stack's levels are the set bits of size: each trailing one is a merge
+            current = node_hash(stack.pop()[1], current)
+            size >>= 1
+        stack.append(((self.size ^ (self.size + 1)).bit_length() - 1, current))
+        self.size += 1
+
     def root(self) -> bytes:
         return fold([h for _, h in self.stack]) if self.stack else EMPTY_ROOT
 

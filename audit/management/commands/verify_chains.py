@@ -1,5 +1,5 @@
-"""`manage.py verify_chains [--against DIGEST_FILE [--public-key KEY]]`: recompute every hash chain;
-exit 1 if any is broken.
+"""`manage.py verify_chains [--against DIGEST_FILE [--public-key KEY]] [--workers N]`: recompute every
+hash chain; exit 1 if any is broken. A long chain's ranges are verified by N processes side by side.
 
 With --against, also check that every head published in the digest file is still the row
 at that seq: this catches a rewrite whose author recomputed every hash after it. Every digest
@@ -7,6 +7,7 @@ must carry a valid Ed25519 signature under KEY (default: the public half of this
 DIGEST_SIGNING_KEY_FILE); an unsigned or forged digest is refused before anything is compared.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -29,12 +30,21 @@ class Command(BaseCommand):
             "either. Default: the public half of DIGEST_SIGNING_KEY_FILE.",
         )
 
-    def handle(self, *args, against=None, public_key=None, **options):
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Processes verifying ranges of a long chain side by side (default: one per CPU, %(default)s).",
+        )
+
+    def handle(self, *args, against=None, public_key=None, workers=1, **options):
         if public_key and not against:
             raise CommandError("--public-key checks the digests of --against DIGEST_FILE: give both.")
         digests = self._digests(against, public_key) if against else None
         # Lists, not generators: every chain is reported, not only up to the first broken one.
-        results = [self._report(report) for report in verify_all()]
+        if workers < 1:
+            raise CommandError(f"--workers {workers}: give 1 or more.")
+        results = [self._report(report) for report in verify_all(workers=workers)]
         if digests is not None:
             results += [self._published(result) for result in check_against(digests)]
         if not all(results):

@@ -135,7 +135,7 @@ def _rows():
         yield (ns, seq, prev, hash_, *values.values())
 
 
-def _load() -> float:
+def load_events() -> float:
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")  # bench database, load only
@@ -219,7 +219,7 @@ def run() -> dict:
     if connection.vendor != "postgresql":
         raise SystemExit("bench_audit needs PostgreSQL (DATABASE_URL)")
     figures = {"appends": _appends()}
-    figures["load_1m_seconds"] = _load()
+    figures["load_1m_seconds"] = load_events()
     auditor = get_user_model().objects.create_user(username="bench-auditor", password="x")  # noqa: S106
     auditor.groups.add(Group.objects.get(name="Auditor"))
     figures["list_1m"] = _list(auditor)

@@ -50,8 +50,8 @@ def _dataset() -> dict:
     user = make_user("bench-http")
     user.groups.set(Group.objects.all())
     token = Token.objects.create(user=user).key
-    audit_seconds = bench_audit._load()
-    journal_seconds = bench_journal._generate([user.pk])
+    audit_seconds = bench_audit.load_events()
+    journal_seconds = bench_journal.load_entries([user.pk])
     gold = book.instrument_create(
         actor=user, symbol="GOLD_MINI", name="Gold mini", currency="INR", point_value="10", margin_per_lot="105000"
     )

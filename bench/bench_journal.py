@@ -48,7 +48,7 @@ def _iso(value: dt.datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _generate(author_ids: list[int]) -> float:
+def load_entries(author_ids: list[int]) -> float:
     """COPY ROWS chained entries (and their link rows); return the seconds it took."""
     started = time.perf_counter()
     rng = random.Random(42)
@@ -113,7 +113,7 @@ def _get(client: APIClient, params: dict) -> None:
 
 def run() -> dict:
     users, client = _users()
-    load_seconds = _generate([u.pk for u in users])
+    load_seconds = load_entries([u.pk for u in users])
     append = timed(lambda: journal_entry_add(author=users[1], entry_type="note", content="Bench: cut risk."), 300)
     filters = [
         {"entry_type": "risk"}, {"author": "pm3"}, {"tag": "scenario-3"}, {"related_position_id": "1230"},

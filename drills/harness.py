@@ -9,10 +9,12 @@ when a drill failed.
 """
 
 import contextlib
+import http.server
 import io
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -22,6 +24,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,7 +74,9 @@ class Cluster:
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} -c max_connections=200 "
             "-c fsync=off -c full_page_writes=off"  # an immediate shutdown is not an OS crash: the page cache survives
         )
-        self._as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "log"), "-o", options, "-w", "start"])
+        self._as_postgres(
+            [str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "log"), "-o", options, "-w", "start"]
+        )
 
     def crash(self) -> None:
         """What a killed postmaster leaves: no checkpoint, every connection cut; the next start recovers from WAL."""
@@ -166,31 +171,98 @@ def _json(raw: bytes):
         return None
 
 
+class Webhook(http.server.ThreadingHTTPServer):
+    """The chat webhook (NOTIFY_WEBHOOK_URL) on 127.0.0.1: counts the notices per approval request."""
+
+    def __init__(self):
+        self.notices: Counter = Counter()
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/notify"
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        text = json.loads(self.rfile.read(int(self.headers["Content-Length"]))).get("text", "")
+        for pk in re.findall(r"#(\d+)", text.splitlines()[0] if text else ""):
+            self.server.notices[int(pk)] += 1
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
 class Stack:
     """The product served as in production on the drill's cluster and redis: gunicorn, worker, beat."""
 
-    def __init__(self, cluster: Cluster, redis: PrivateRedis, database: str, workdir: Path, *, worker_pool: str = "prefork"):
+    def __init__(
+        self, cluster: Cluster, redis: PrivateRedis, database: str, workdir: Path, *, worker_pool: str = "prefork"
+    ):
         self.cluster, self.redis, self.database, self.workdir = cluster, redis, database, workdir
         self.port = free_port()
         self.env = production_env(cluster, redis, database, workdir)
         python = sys.executable
         self.web = Process(
             "gunicorn",
-            [python, "-m", "gunicorn", "pms_ops.wsgi", "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{self.port}",
-             "--timeout", "60", "--graceful-timeout", "5"],
+            [
+                python,
+                "-m",
+                "gunicorn",
+                "pms_ops.wsgi",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+            ],
             self.env,
             workdir,
         )
         self.worker = Process(
             "worker",
-            [python, "-m", "celery", "-A", "pms_ops", "worker", "--loglevel", "INFO", "--concurrency", "2",
-             "--pool", worker_pool, "--hostname", f"drill-{database}@%h", "--without-gossip", "--without-mingle"],
+            [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "pms_ops",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+                "--pool",
+                worker_pool,
+                "--hostname",
+                f"drill-{database}@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
             self.env,
             workdir,
         )
         self.beat = Process(
             "beat",
-            [python, "-m", "celery", "-A", "pms_ops", "beat", "--loglevel", "INFO", "--schedule", str(workdir / "beat")],
+            [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "pms_ops",
+                "beat",
+                "--loglevel",
+                "INFO",
+                "--schedule",
+                str(workdir / "beat"),
+            ],
             self.env,
             workdir,
         )
@@ -325,18 +397,24 @@ def stack_for(cluster: Cluster, redis: PrivateRedis, name: str, root: Path, **st
     workdir = root / name
     workdir.mkdir(parents=True, exist_ok=True)
     tokens = fresh_database(cluster, name)
+    webhook = Webhook()
+    threading.Thread(target=webhook.serve_forever, daemon=True).start()
     env = production_env(cluster, redis, name, workdir)
     for key in ("BACKUP_DIR", "AUDIT_DIGEST_FILE", "DIGEST_SIGNING_KEY_FILE"):  # the drill reads what the stack writes
         setattr(settings, key, Path(env[key]) if key == "BACKUP_DIR" else env[key])
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         call_command("signing_key", generate=env["DIGEST_SIGNING_KEY_FILE"])
     stack = Stack(cluster, redis, name, workdir)
+    stack.env["NOTIFY_WEBHOOK_URL"] = stack.webhook_url = webhook.url
+    stack.webhook = webhook
     try:
         stack.start(**start)
         stack.http = Http(stack.base, tokens)
         yield stack
     finally:
         stack.close()
+        webhook.shutdown()
+        webhook.server_close()
         from django.db import connection
 
         connection.close()
@@ -344,7 +422,10 @@ def stack_for(cluster: Cluster, redis: PrivateRedis, name: str, root: Path, **st
 
 def seed_book(http: Http) -> None:
     """Seed 000's instruments, created through the API by Ops."""
-    for symbol, name, point, margin in (("GOLD_MINI", "Gold mini", "10", "105000"), ("BANK_NIFTY", "Bank Nifty", "15", "270000")):
+    for symbol, name, point, margin in (
+        ("GOLD_MINI", "Gold mini", "10", "105000"),
+        ("BANK_NIFTY", "Bank Nifty", "15", "270000"),
+    ):
         body = {"symbol": symbol, "name": name, "currency": "INR", "point_value": point, "margin_per_lot": margin}
         status, answer = http.call("POST", "/api/v1/pms/book/instruments", "oscar", body)
         if status != 201:
@@ -381,7 +462,9 @@ def populate(http: Http, rounds: int) -> dict:
         position = open_position(http)
         written["positions"] += 1
         if n % 2:
-            http.call("POST", f"/api/v1/pms/book/positions/{position}/close", "pam", {"exit_price": 71100, "notes": "drill"})
+            http.call(
+                "POST", f"/api/v1/pms/book/positions/{position}/close", "pam", {"exit_price": 71100, "notes": "drill"}
+            )
         else:
             written["corrections"] += request_and_approve_correction(http, position) is not None
     return written

@@ -26,8 +26,11 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m drills")
     parser.add_argument("--short", action="store_true", help="the short sizes that `make test` runs")
     parser.add_argument("--results", type=Path, default=HERE / "results")
-    parser.add_argument("names", nargs="*", choices=[*NAMES, []], help="default: every drill")
+    parser.add_argument("names", nargs="*", help=f"default: every drill ({', '.join(NAMES)})")
     args = parser.parse_args(argv)
+    unknown = set(args.names) - set(NAMES)
+    if unknown:
+        parser.error(f"no such drill: {', '.join(sorted(unknown))}")
     from drills.harness import Cluster, PrivateRedis, django_env, prepare_template, stack_for
 
     root = Path(tempfile.mkdtemp(prefix="pms-drill-"))
@@ -63,7 +66,10 @@ def main(argv: list[str]) -> int:
     finally:
         redis.stop()
         cluster.close()
-        shutil.rmtree(root, ignore_errors=True)
+        if failed:
+            print(f"== logs of the processes kept in {root}", flush=True)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
     return 1 if failed else 0
 
 

@@ -35,7 +35,7 @@ def run(stack, *, kills: int, rounds: int) -> dict:
         while killed[phase] < kills and attempts < kills * 4:
             attempts += 1
             backup = _start_backup(http)
-            if not wait_for(lambda b=backup: _status(b) == phase, timeout=60, every=0.02):
+            if not wait_for(lambda b=backup, p=phase: _status(b) == p, timeout=60, every=0.02):
                 missed[phase] += 1  # finished (or failed) before the phase was caught
                 wait_for(lambda b=backup: _status(b) not in ("queued", "running", "verifying"), timeout=120)
                 continue

@@ -13,24 +13,27 @@ from collections import Counter
 from backups.models import Backup
 from journal.models import JournalEntry
 
-from .harness import Bounded, check, declare_incident, seed_book, speed_up_beat, wait_for
+from .harness import Bounded, check, declare_incident, seed_book, sweeping, wait_for
 
-# Full size: beat at its own pace (the sweeper every minute). Short: the sweeper every 5 s, and the
+# Full size: beat at its own pace (the sweeper every minute). Short: the sweeper also sent every 5 s, and the
 # backup sent from the outbox is not waited for to the end of its verification.
 FULL = {"outage_seconds": 60, "threads": 4, "drain_limit": 60, "beat_every": None, "await_backup": True}
 SHORT = {"outage_seconds": 15, "threads": 3, "drain_limit": 30, "beat_every": 5, "await_backup": False}
 READS = ["/api/v1/pms/journal", "/api/v1/pms/book/positions", "/api/v1/approvals/", "/api/v1/ops/backups", "/health"]
 
 
-def run(
-    stack, *, outage_seconds: float, threads: int, drain_limit: float, beat_every: int | None, await_backup: bool
-) -> dict:
+def run(stack, *, beat_every: int | None, **sizes) -> dict:
+    if not beat_every:
+        return _run(stack, **sizes)
+    with sweeping(beat_every):
+        return _run(stack, **sizes)
+
+
+def _run(stack, *, outage_seconds: float, threads: int, drain_limit: float, await_backup: bool) -> dict:
     failures: list[str] = []
     http = stack.http
     seed_book(http)
     declare_incident(http)
-    if beat_every:
-        speed_up_beat(beat_every)
     budget = Bounded(seconds=outage_seconds + 30, limit=50_000)
     reads: Counter = Counter()
     writes: Counter = Counter()

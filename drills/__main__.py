@@ -53,7 +53,8 @@ def main(argv: list[str]) -> int:
             figures: dict = {"drill": name, "short": args.short, "sizes": sizes}
             started = time.perf_counter()
             try:
-                with stack_for(cluster, redis, name, root, **getattr(module, "PROCESSES", {})) as stack:
+                extra = getattr(module, "ENV", {})
+                with stack_for(cluster, redis, name, root, extra, **getattr(module, "PROCESSES", {})) as stack:
                     figures.update(module.run(stack, **sizes))
             except Exception as exc:  # one drill's crash is its failure, the next drill still runs
                 figures.setdefault("failures", []).append(f"{type(exc).__name__}: {exc}")

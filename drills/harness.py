@@ -424,7 +424,9 @@ def fresh_database(cluster: Cluster, name: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def stack_for(cluster: Cluster, redis: PrivateRedis, name: str, root: Path, **start) -> Iterator[Stack]:
+def stack_for(
+    cluster: Cluster, redis: PrivateRedis, name: str, root: Path, env: dict | None = None, **start
+) -> Iterator[Stack]:
     """A fresh database and the processes serving it; every process is killed on the way out."""
     from django.conf import settings
     from django.core.management import call_command
@@ -440,6 +442,7 @@ def stack_for(cluster: Cluster, redis: PrivateRedis, name: str, root: Path, **st
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         call_command("signing_key", generate=env["DIGEST_SIGNING_KEY_FILE"])
     stack = Stack(cluster, redis, name, workdir)
+    stack.env.update(env or {})  # the drill's own settings (its module's ENV)
     stack.env["NOTIFY_WEBHOOK_URL"] = stack.webhook_url = webhook.url
     stack.webhook = webhook
     try:

@@ -53,7 +53,9 @@ class Cluster:
     (initdb refuses root): started, crashed (`stop -m immediate`) and started again on one port."""
 
     def __init__(self) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="pms-drill-pg-"))
+        # The run's marker in the path: the pytest wrapper finds a leftover server of its own run by it.
+        marker = os.environ.get("PMS_DRILL_RUN", "manual")[:12]
+        self.dir = Path(tempfile.mkdtemp(prefix=f"pms-drill-pg-{marker}-"))
         self.data = self.dir / "data"
         self.port = free_port()
         self.crashes = 0
@@ -425,7 +427,7 @@ def fresh_database(cluster: Cluster, name: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def stack_for(
-    cluster: Cluster, redis: PrivateRedis, name: str, root: Path, env: dict | None = None, **start
+    cluster: Cluster, redis: PrivateRedis, name: str, root: Path, extra: dict | None = None, **start
 ) -> Iterator[Stack]:
     """A fresh database and the processes serving it; every process is killed on the way out."""
     from django.conf import settings
@@ -442,7 +444,7 @@ def stack_for(
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         call_command("signing_key", generate=env["DIGEST_SIGNING_KEY_FILE"])
     stack = Stack(cluster, redis, name, workdir)
-    stack.env.update(env or {})  # the drill's own settings (its module's ENV)
+    stack.env.update(extra or {})  # the drill's own settings (its module's ENV)
     stack.env["NOTIFY_WEBHOOK_URL"] = stack.webhook_url = webhook.url
     stack.webhook = webhook
     try:

@@ -19,7 +19,7 @@ TIMEOUT = 600  # seconds: far above what the short drills take (about three minu
 
 
 def _leftovers(marker: str) -> list[str]:
-    """Processes carrying this run's marker in their environment, or a drill cluster in their command line."""
+    """Processes carrying this run's marker in their environment, or this run's cluster in their command line."""
     found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit() or int(proc.name) == os.getpid():
@@ -29,7 +29,7 @@ def _leftovers(marker: str) -> list[str]:
             environ = (proc / "environ").read_bytes()
         except OSError:
             continue
-        if f"PMS_DRILL_RUN={marker}".encode() in environ or "pms-drill-pg-" in cmdline:
+        if f"PMS_DRILL_RUN={marker}".encode() in environ or f"pms-drill-pg-{marker[:12]}-" in cmdline:
             found.append(f"{proc.name}: {cmdline[:120]}")
     return found
 

@@ -101,13 +101,18 @@ def run(stack, *, approvals: int, threads: int, seconds: float) -> dict:
         for pk, status, why in ApprovalRequest.objects.filter(pk__in=ids).values_list("pk", "status", "failure_reason")
     }
     counts = Counter()
+    reasons: Counter = Counter()  # why the approvals that did not execute failed
     for pk, kind, answered in outcomes:
         state, why = statuses.get(pk, (None, ""))
         counts[f"{kind}_{state}"] += 1
         if answered != 200:
             counts[f"approve_answered_{answered}"] += 1
         check(failures, state == "executed", f"approval {pk} ({kind}) is {state} (approve answered {answered}) {why}")
+        if state != "executed":
+            reasons[(why or "").splitlines()[0][:80]] += 1
         expected = _footprint(pk, kind)
+        if state == "executed" and not expected["ok"]:
+            counts["executed_not_exactly_once"] += 1
         check(failures, expected["ok"], f"approval {pk} ({kind}) executed {expected}, not exactly once")
         check(failures, webhook.notices[pk] == 1, f"approval {pk}: {webhook.notices[pk]} notices, not 1")
     return {
@@ -117,6 +122,7 @@ def run(stack, *, approvals: int, threads: int, seconds: float) -> dict:
         "approvals_per_second": round(len(outcomes) / elapsed, 1) if elapsed else None,
         "outcomes": dict(counts),
         "request_errors": dict(errors),
+        "not_executed_because": dict(reasons),
         "notices_missing": sum(1 for pk in ids if webhook.notices[pk] == 0),
         "notices_duplicated": sum(1 for pk in ids if webhook.notices[pk] > 1),
         "failures": failures[:50],

@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 RUN_ENV := DEBUG=false SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
 	SECURE_HSTS_SECONDS=0 WHITENOISE_USE_FINDERS=true EMAIL_URL=consolemail://
 
-.PHONY: run test test-postgres test-sqlite lint bench chromium services clean
+.PHONY: run test test-postgres test-sqlite lint bench drill chromium services clean
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -58,6 +58,12 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev services
 	DATABASE_URL=$(PG_URL)_bench REDIS_URL=$(REDIS_TEST_URL) \
 		$(PY) -m bench
+
+# Fault-injection drills at full size (docs/drills.md): their own PostgreSQL cluster and redis-server,
+# so neither `services` nor PG_URL is used. `make drill DRILLS=drill_tamper` runs one.
+DRILLS ?=
+drill: $(VENV)/.dev
+	$(PY) -m drills $(DRILLS)
 
 clean:
 	rm -rf $(VENV) var

@@ -16,7 +16,9 @@ log = logging.getLogger(__name__)
 def send(task: str, *args) -> bool:
     """Publish now; False (logged) when the broker refused: the sweeper re-sends what never started."""
     try:
-        current_app.tasks[task].apply_async(args=args, retry=False)
+        # ignore_result: the row is the task's state. Subscribing to the Redis result backend on publish
+        # raised RuntimeError (not OperationalError) with Redis down: a 500 for a committed request.
+        current_app.tasks[task].apply_async(args=args, retry=False, ignore_result=True)
     except OperationalError as exc:
         log.warning("broker down: %s%s not sent (%s); the sweeper re-sends it", task, args, exc)
         return False

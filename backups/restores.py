@@ -9,9 +9,9 @@ from django.db import transaction
 from approvals.registry import Approvable
 from approvals.services import approval_request_create
 from audit.services import actor_name, event_record
+from core import outbox
 from core.errors import Conflict, Invalid, NotFound
 
-from . import outbox
 from .actions import BackupsAction
 from .models import Backup, BackupStatus, Restore
 

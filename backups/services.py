@@ -17,9 +17,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from audit.services import actor_name, event_record
+from core import outbox
 from core.errors import Conflict, NotFound
 
-from . import engine, heartbeat, outbox, pgtools, verification
+from . import engine, heartbeat, pgtools, verification
 from .actions import BackupsAction
 from .errors import BackupError
 from .models import Backup, BackupStatus, Restore, RestoreStatus

@@ -15,8 +15,8 @@ from .incidents import *  # noqa: F403
 from .ops import *  # noqa: F403
 from .backups import *  # noqa: F403
 from .audit import *  # noqa: F403
-from . import approvals, audit, backups, incidents, ops
+from . import approvals, audit, backups, incidents, ops, tasks
 
 # Periodic tasks, each app's `beat` dict. The database scheduler (django-celery-beat) syncs them
 # on start, after which Ops can change intervals in the admin.
-CELERY_BEAT_SCHEDULE = approvals.beat | incidents.beat | ops.beat | backups.beat | audit.beat
+CELERY_BEAT_SCHEDULE = tasks.beat | approvals.beat | incidents.beat | ops.beat | backups.beat | audit.beat

@@ -396,13 +396,18 @@ def celery_worker_process(transactional_db):
 
 @pytest.fixture
 def broker(monkeypatch, settings):
-    """Celery publishing for real (not eager) to a redis-server of this test's own; the test stops and starts it."""
+    """A redis-server of this test's own as broker (publishing for real, not eager) and cache, as in
+    production; the test stops and starts it."""
     from celery import current_app
 
     from core.testing import PrivateRedis, publish_to
 
     server = PrivateRedis()
     server.start()
+    options = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.3, "SOCKET_TIMEOUT": 0.3}
+    settings.CACHES = {
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": server.url, "OPTIONS": options}
+    }
     original = current_app.conf.broker_url
     monkeypatch.setitem(current_app.conf, "task_always_eager", False)
     settings.BACKUP_RESEND_AFTER_SECONDS = 0

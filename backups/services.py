@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from audit.services import actor_name, event_record
-from core import outbox
+from core import locks, outbox
 from core.errors import Conflict, NotFound
 
 from . import engine, heartbeat, pgtools, verification
@@ -194,10 +194,14 @@ def backup_verify(*, backup_id: int, actor="system:backups") -> Backup:
     if backup.status not in (BackupStatus.VERIFYING, BackupStatus.VERIFIED, BackupStatus.BAD):
         raise Conflict(f"Backup #{backup.pk} is {backup.status}: only a finished backup can be verified.")
     recorded = {"row_counts": backup.row_counts, "chain_heads": backup.chain_heads, "migrations": backup.migrations}
-    result = verification.verify(
-        backup_id=backup.pk, directory=Path(backup.directory), file=backup.file, files=backup.files, recorded=recorded
-    )
-    return backup_verification_record(backup_id=backup.pk, actor=actor, result=result)
+    with locks.try_lock(f"backups.verify:{backup.pk}") as mine:
+        if not mine:
+            return backup  # another run is restoring it into the same scratch database: touch nothing
+        directory, files = Path(backup.directory), backup.files
+        result = verification.verify(
+            backup_id=backup.pk, directory=directory, file=backup.file, files=files, recorded=recorded
+        )
+        return backup_verification_record(backup_id=backup.pk, actor=actor, result=result)
 
 
 def backup_verify_request(*, actor, backup_id: int) -> Backup:

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from . import procedure, services
+from . import procedure, rechecks, services
 
 
 @shared_task(name="backups.backup_run", time_limit=settings.BACKUP_TASK_TIME_LIMIT, soft_time_limit=None)
@@ -38,3 +38,13 @@ def backups_sweep() -> dict:
 @shared_task(name="backups.restore_run", time_limit=settings.BACKUP_TASK_TIME_LIMIT)
 def restore_run(restore_id: int) -> str:
     return procedure.restore_run(restore_id=restore_id).status
+
+
+@shared_task(name="backups.backups_checksum")
+def backups_checksum() -> dict:
+    return rechecks.backups_checksum()
+
+
+@shared_task(name="backups.backups_reverify", time_limit=settings.BACKUP_TASK_TIME_LIMIT)
+def backups_reverify() -> int | None:
+    return rechecks.backups_reverify()

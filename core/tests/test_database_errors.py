@@ -15,3 +15,29 @@ def test_a_database_outage_is_a_503_in_the_error_shape(api, database_down, metho
     assert response.json()["error"] == "database_unavailable"
     assert set(response.json()) == {"error", "detail", "fields"}
     assert response["Retry-After"] == "30"
+
+
+@pytest.mark.urls("pms_ops.urls")
+@pytest.mark.parametrize("path", ["/admin/", "/approvals/", "/book/positions/"])
+def test_a_database_outage_on_a_page_is_the_styled_503_page(client, people, database_down, path):
+    """Regression (issue 12): a connection cut under load answered 500; a page now says what happened."""
+    client.raise_request_exception = False  # as a browser sees it, not the test's traceback
+    client.force_login(people["oscar"])
+    with database_down():
+        response = client.get(path)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert b'data-status="503"' in response.content and b"The database is not answering" in response.content
+    assert b"pms.css" in response.content  # the product's look, not a bare error
+
+
+@pytest.mark.urls("pms_ops.urls")
+def test_a_database_outage_before_any_view_ran_is_still_a_503_in_the_error_shape(client, db, database_down):
+    """The session lookup fails first (middleware), outside DRF's handler: the last resort answers 503 too."""
+    client.raise_request_exception = False
+    client.cookies["sessionid"] = "a" * 32
+    with database_down():
+        response = client.get("/api/v1/approvals/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response.json()["error"] == "database_unavailable"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from core import locks
 from core.errors import Conflict
 from incidents.models import Incident
 from incidents.services import incident_declare
@@ -42,7 +43,8 @@ def _files_result(backup: Backup) -> dict:
     return {"ok": check["ok"], "checks": [check], "reason": "" if check["ok"] else f"files: {check['detail']}"}
 
 
-def backups_checksum(*, actor=ACTOR) -> dict:
+@locks.exclusive("backups.checksum")
+def backups_checksum(*, actor=ACTOR) -> dict | None:
     """Beat, daily: every verified backup's files against their sha256; a mismatch marks it bad."""
     checked, bad = 0, []
     for backup in Backup.objects.verified().order_by("pk"):

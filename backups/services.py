@@ -72,6 +72,16 @@ def backup_start(*, actor, trigger: str) -> Backup:
     return backup
 
 
+@locks.exclusive("backups.scheduled")
+def backup_scheduled(*, actor="system:beat") -> Backup | None:
+    """Beat's daily backup, made in the calling task; a second delivery of the day's message touches nothing."""
+    since = timezone.now() - timedelta(hours=12)
+    if Backup.objects.filter(trigger="beat", started_at__gte=since).exclude(status=BackupStatus.FAILED).exists():
+        return None
+    backup = backup_start(actor=actor, trigger="beat")
+    return backup_run(backup_id=backup.pk, actor=actor)
+
+
 def backup_request(*, actor, trigger: str) -> Backup:
     """Start a backup and hand it to a worker once this transaction commits (API, admin).
 
@@ -248,7 +258,8 @@ def backups_mark_stale(*, actor="system:backups") -> int:
     return count
 
 
-def backups_sweep(*, actor="system:backups") -> dict:
+@locks.exclusive("backups.sweep")
+def backups_sweep(*, actor="system:backups") -> dict | None:
     """Beat, every minute: declare dead runs dead, and re-send queued work the broker never delivered.
 
     Re-sending is safe: a run claims its row first (`_claim`, `procedure.restore_run`), a duplicate exits."""
@@ -263,7 +274,8 @@ def backups_sweep(*, actor="system:backups") -> dict:
     return {"dead": dead, "resent_backups": backups, "resent_restores": restores, "broker_down": not all(sent)}
 
 
-def backups_prune(*, actor="system:backups", now=None) -> list[int]:
+@locks.exclusive("backups.prune")
+def backups_prune(*, actor="system:backups", now=None) -> list[int] | None:
     """Retention: remove backups older than BACKUP_RETENTION_DAYS, never the newest verified."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.BACKUP_RETENTION_DAYS)
     keep = Backup.objects.verified().newest_first().values_list("pk", flat=True).first()

@@ -13,10 +13,10 @@ def backup_run(backup_id: int) -> str:
 
 
 @shared_task(name="backups.backup_run_scheduled", time_limit=settings.BACKUP_TASK_TIME_LIMIT)
-def backup_run_scheduled() -> str:
-    """Beat's daily backup: start one and make it in this same task."""
-    backup = services.backup_start(actor="system:beat", trigger="beat")
-    return services.backup_run(backup_id=backup.pk).status
+def backup_run_scheduled() -> str | None:
+    """Beat's daily backup: start one and make it in this same task (None: already made today)."""
+    backup = services.backup_scheduled()
+    return backup.status if backup else None
 
 
 @shared_task(name="backups.backup_verify", time_limit=settings.BACKUP_TASK_TIME_LIMIT)
@@ -26,12 +26,12 @@ def backup_verify(backup_id: int, actor_id: int) -> str:
 
 
 @shared_task(name="backups.backups_prune")
-def backups_prune() -> list[int]:
+def backups_prune() -> list[int] | None:
     return services.backups_prune()
 
 
 @shared_task(name="backups.backups_sweep")
-def backups_sweep() -> dict:
+def backups_sweep() -> dict | None:
     return services.backups_sweep()
 
 

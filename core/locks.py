@@ -6,8 +6,9 @@ it. SQLite serializes writers itself, and work there (a scratch copy) is private
 """
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import wraps
 
 from django.db import connection
 
@@ -32,3 +33,18 @@ def try_lock(name: str) -> Iterator[bool]:
         if mine:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def exclusive(name: str) -> Callable:
+    """Decorate work that must not run twice at once (a beat task delivered twice): the second call
+    returns None at once, touching nothing."""
+
+    def decorate(func: Callable) -> Callable:
+        @wraps(func)
+        def run(*args, **kwargs):
+            with try_lock(name) as mine:
+                return func(*args, **kwargs) if mine else None
+
+        return run
+
+    return decorate

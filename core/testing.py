@@ -1,11 +1,14 @@
 """Test helpers shared by several apps' tests: a redis-server and an SMTP server of the test's own."""
 
 import base64
+import contextlib
 import json
 import shutil
 import socket
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
 
 import redis
 from aiosmtpd.controller import Controller
@@ -94,3 +97,31 @@ class PrivateSmtp:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+
+
+@contextlib.contextmanager
+def locked_elsewhere(name: str) -> Iterator[None]:
+    """Hold core.locks' lock `name` from another thread (another worker's run) while the body runs."""
+    from django.db import connections
+
+    from core import locks
+
+    holding, release = threading.Event(), threading.Event()
+
+    def other_run() -> None:
+        try:
+            with locks.try_lock(name) as mine:
+                assert mine, f"{name} was already held"
+                holding.set()
+                release.wait(60)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_run)
+    thread.start()
+    assert holding.wait(30), f"could not take {name}"
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join(30)

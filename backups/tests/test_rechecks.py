@@ -1,17 +1,15 @@
 """Issue 12, "A corrupted backup stays `verified`": backups are checked again on a schedule, and a
 restore request checks its backup first. A backup found bad is marked so at once, with an incident."""
 
-import threading
 from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from approvals.models import ApprovalRequest
 from audit.models import Event
 from backups import rechecks, services
 from backups.models import Backup, BackupStatus
-from core import locks
+from core.testing import locked_elsewhere
 from incidents.models import Incident
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -88,25 +86,8 @@ def test_a_restore_of_an_altered_backup_is_refused_before_anyone_is_asked(api, a
 def test_a_verification_delivered_while_another_runs_exits_touching_nothing(audited_rows):
     audited_rows(2)
     backup = verified_backup()
-    holding, release = threading.Event(), threading.Event()
-
-    def another_run() -> None:
-        try:
-            with locks.try_lock(f"backups.verify:{backup.pk}") as mine:
-                assert mine
-                holding.set()
-                release.wait(30)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=another_run)
-    thread.start()
-    assert holding.wait(30)
-    try:
+    with locked_elsewhere(f"backups.verify:{backup.pk}"):  # another delivery is verifying it
         flip_a_byte(backup)  # were this run to verify, it would mark the backup bad
         assert services.backup_verify(backup_id=backup.pk, actor="system:tests").status == BackupStatus.VERIFIED
-    finally:
-        release.set()
-        thread.join(30)
     assert failed_verifications(backup) == 0
     assert Event.objects.filter(action="backups.backup.verified", subject_id=str(backup.pk)).count() == 1

@@ -2,6 +2,7 @@
 one error shape, instead of a 500 that reads as a bug."""
 
 import pytest
+from django.contrib.auth.models import Group
 
 pytestmark = pytest.mark.urls("core.tests.urls")
 
@@ -15,6 +16,16 @@ def test_a_database_outage_is_a_503_in_the_error_shape(api, database_down, metho
     assert response.json()["error"] == "database_unavailable"
     assert set(response.json()) == {"error", "detail", "fields"}
     assert response["Retry-After"] == "30"
+
+
+def test_a_post_retried_with_its_idempotency_key_after_a_503_is_written_once(api, database_down):
+    client, key = api["oscar"], {"HTTP_IDEMPOTENCY_KEY": "desk-1"}
+    with database_down():
+        assert client.post("/groups", {"name": "Desk"}, format="json", **key).status_code == 503
+    retried = client.post("/groups", {"name": "Desk"}, format="json", **key)
+    again = client.post("/groups", {"name": "Desk"}, format="json", **key)
+    assert (retried.status_code, again.status_code) == (201, 201)
+    assert again.json() == retried.json() and Group.objects.filter(name="Desk").count() == 1
 
 
 @pytest.mark.urls("pms_ops.urls")

@@ -389,3 +389,44 @@ def celery_worker_process(transactional_db):
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+# --- Faults: a broker and a mail server of the test's own, stopped and started by the test ------
+
+
+@pytest.fixture
+def broker(monkeypatch, settings):
+    """A redis-server of this test's own as broker (publishing for real, not eager) and cache, as in
+    production; the test stops and starts it."""
+    from celery import current_app
+
+    from core.testing import PrivateRedis, publish_to
+
+    server = PrivateRedis()
+    server.start()
+    options = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.3, "SOCKET_TIMEOUT": 0.3}
+    settings.CACHES = {
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": server.url, "OPTIONS": options}
+    }
+    original = current_app.conf.broker_url
+    monkeypatch.setitem(current_app.conf, "task_always_eager", False)
+    settings.BACKUP_RESEND_AFTER_SECONDS = 0
+    settings.OUTBOX_RESEND_AFTER_SECONDS = 0
+    publish_to(server.url)
+    yield server
+    server.stop()
+    publish_to(original)
+
+
+@pytest.fixture
+def smtp(settings):
+    """Mail to a real SMTP server of this test's own (aiosmtpd); `smtp.stop()` makes it refuse."""
+    from core.testing import PrivateSmtp
+
+    server = PrivateSmtp()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 5
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield server
+    server.stop()

@@ -13,3 +13,6 @@ class ApprovalsConfig(AppConfig):
     verbose_name = "Approvals"
     audit_actions = (ApprovalsAction,)
     grants = GRANTS
+
+    def ready(self) -> None:
+        from . import notifications  # noqa: F401  (registers its outbox handlers, in workers too)

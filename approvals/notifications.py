@@ -1,7 +1,12 @@
-"""Tell approvers a request is waiting: Django mail, and a chat webhook when configured."""
+"""Tell approvers a request is waiting: mail, and a chat webhook when configured.
+
+Both go through the outbox (core/outbox.py): recorded in the transaction that opens the request,
+sent by a worker after commit, retried when the mail server or the chat is down, and recorded as
+failed (never dropped silently) when they stay down. Mail and webhook are separate messages, so a
+chat outage never sends the mail twice.
+"""
 
 import json
-import logging
 import urllib.request
 
 from django.conf import settings
@@ -9,21 +14,37 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db.models import Q
 
+from core import outbox
+
 from . import selectors
 from .models import ApprovalRequest
 
-log = logging.getLogger(__name__)
+MAIL = "approvals.mail_request_waiting"
+WEBHOOK = "approvals.post_request_waiting"
 
 
 def request_waiting(request_id: int) -> None:
-    request = ApprovalRequest.objects.select_related("requested_by").get(pk=request_id)
+    """Queue the notices of a new request, in the caller's transaction."""
+    outbox.message_add(MAIL, request_id)
+    if settings.NOTIFY_WEBHOOK_URL.startswith(("https://", "http://")):
+        outbox.message_add(WEBHOOK, request_id)
+
+
+def _notice(request: ApprovalRequest) -> tuple[str, str]:
     name = selectors.label(request.action)
     subject = f"[PMS Ops] Approval needed: {name} #{request.pk}"
     body = (
         f"{request.requested_by} requests: {name}.\n\nReason: {request.reason}\n\n"
         f"Review it in the approvals queue before {request.expires_at:%Y-%m-%d %H:%M} UTC."
     )
-    approvers = (
+    return subject, body
+
+
+@outbox.handler(MAIL)
+def mail_request_waiting(request_id: int) -> None:
+    """Mail every active approver but the requester; a refused send raises, so the outbox retries it."""
+    request = ApprovalRequest.objects.select_related("requested_by").get(pk=request_id)
+    recipients = list(
         get_user_model()
         .objects.filter(Q(groups__name__in=request.approver_roles), is_active=True)
         .exclude(pk=request.requested_by_id)
@@ -31,20 +52,17 @@ def request_waiting(request_id: int) -> None:
         .values_list("email", flat=True)
         .distinct()
     )
-    recipients = list(approvers)
     if recipients:
-        send_mail(subject, body, None, recipients, fail_silently=True)
-    post_webhook({"text": f"{subject}\n{body}"})
+        send_mail(*_notice(request), None, recipients, fail_silently=False)
 
 
-def post_webhook(message: dict) -> None:
-    """Best effort: a chat outage must never block an approval."""
+@outbox.handler(WEBHOOK)
+def post_request_waiting(request_id: int) -> None:
+    """POST the notice to NOTIFY_WEBHOOK_URL; an unreachable chat or a non-2xx answer raises (retried)."""
     url = settings.NOTIFY_WEBHOOK_URL
     if not url.startswith(("https://", "http://")):
-        return
-    data = json.dumps(message).encode()
+        return  # switched off since the request was made
+    subject, body = _notice(ApprovalRequest.objects.select_related("requested_by").get(pk=request_id))
+    data = json.dumps({"text": f"{subject}\n{body}"}).encode()
     req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"}, method="POST")  # noqa: S310 (scheme checked)
-    try:
-        urllib.request.urlopen(req, timeout=5).close()  # noqa: S310
-    except OSError as exc:
-        log.warning("notification webhook failed: %s", exc)
+    urllib.request.urlopen(req, timeout=5).close()  # noqa: S310

@@ -71,7 +71,7 @@ def approval_request_create(
             payload=payload,
             reason=request.reason,
         )
-        transaction.on_commit(lambda: notifications.request_waiting(request.pk))
+        notifications.request_waiting(request.pk)
     return request
 
 

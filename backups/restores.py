@@ -9,9 +9,10 @@ from django.db import transaction
 from approvals.registry import Approvable
 from approvals.services import approval_request_create
 from audit.services import actor_name, event_record
+from core import outbox
 from core.errors import Conflict, Invalid, NotFound
 
-from . import outbox
+from . import rechecks
 from .actions import BackupsAction
 from .models import Backup, BackupStatus, Restore
 
@@ -43,6 +44,7 @@ def restore_request(*, actor, backup_id: object, reason: str):
     """Ask for a restore; a second person approves it (approvals' queue) before anything happens."""
     payload = {"backup_id": backup_id}
     backup = restorable_backup(_backup_id(payload))
+    rechecks.check_before_restore(backup, actor=actor)
     with transaction.atomic():
         request = approval_request_create(
             actor=actor,

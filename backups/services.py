@@ -17,9 +17,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from audit.services import actor_name, event_record
+from core import locks, outbox
 from core.errors import Conflict, NotFound
 
-from . import engine, heartbeat, outbox, pgtools, verification
+from . import engine, heartbeat, pgtools, verification
 from .actions import BackupsAction
 from .errors import BackupError
 from .models import Backup, BackupStatus, Restore, RestoreStatus
@@ -69,6 +70,16 @@ def backup_start(*, actor, trigger: str) -> Backup:
             extra={"backup_id": running.pk if running else None},
         ) from exc
     return backup
+
+
+@locks.exclusive("backups.scheduled")
+def backup_scheduled(*, actor="system:beat") -> Backup | None:
+    """Beat's daily backup, made in the calling task; a second delivery of the day's message touches nothing."""
+    since = timezone.now() - timedelta(hours=12)
+    if Backup.objects.filter(trigger="beat", started_at__gte=since).exclude(status=BackupStatus.FAILED).exists():
+        return None
+    backup = backup_start(actor=actor, trigger="beat")
+    return backup_run(backup_id=backup.pk, actor=actor)
 
 
 def backup_request(*, actor, trigger: str) -> Backup:
@@ -193,10 +204,14 @@ def backup_verify(*, backup_id: int, actor="system:backups") -> Backup:
     if backup.status not in (BackupStatus.VERIFYING, BackupStatus.VERIFIED, BackupStatus.BAD):
         raise Conflict(f"Backup #{backup.pk} is {backup.status}: only a finished backup can be verified.")
     recorded = {"row_counts": backup.row_counts, "chain_heads": backup.chain_heads, "migrations": backup.migrations}
-    result = verification.verify(
-        backup_id=backup.pk, directory=Path(backup.directory), file=backup.file, files=backup.files, recorded=recorded
-    )
-    return backup_verification_record(backup_id=backup.pk, actor=actor, result=result)
+    with locks.try_lock(f"backups.verify:{backup.pk}") as mine:
+        if not mine:
+            return backup  # another run is restoring it into the same scratch database: touch nothing
+        directory, files = Path(backup.directory), backup.files
+        result = verification.verify(
+            backup_id=backup.pk, directory=directory, file=backup.file, files=files, recorded=recorded
+        )
+        return backup_verification_record(backup_id=backup.pk, actor=actor, result=result)
 
 
 def backup_verify_request(*, actor, backup_id: int) -> Backup:
@@ -243,7 +258,8 @@ def backups_mark_stale(*, actor="system:backups") -> int:
     return count
 
 
-def backups_sweep(*, actor="system:backups") -> dict:
+@locks.exclusive("backups.sweep")
+def backups_sweep(*, actor="system:backups") -> dict | None:
     """Beat, every minute: declare dead runs dead, and re-send queued work the broker never delivered.
 
     Re-sending is safe: a run claims its row first (`_claim`, `procedure.restore_run`), a duplicate exits."""
@@ -258,7 +274,8 @@ def backups_sweep(*, actor="system:backups") -> dict:
     return {"dead": dead, "resent_backups": backups, "resent_restores": restores, "broker_down": not all(sent)}
 
 
-def backups_prune(*, actor="system:backups", now=None) -> list[int]:
+@locks.exclusive("backups.prune")
+def backups_prune(*, actor="system:backups", now=None) -> list[int] | None:
     """Retention: remove backups older than BACKUP_RETENTION_DAYS, never the newest verified."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.BACKUP_RETENTION_DAYS)
     keep = Backup.objects.verified().newest_first().values_list("pk", flat=True).first()

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import roles, tokens
+        from . import roles, tasks, tokens  # noqa: F401  (tasks: registered by name for on-commit dispatch)
 
         roles.read_grants()
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="core.sync_role_permissions")

@@ -5,17 +5,21 @@ handler and the JSON 404/500 views turn them, and DRF's own errors, into that sh
 """
 
 import logging
+import sys
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template import loader
 from django.views.defaults import page_not_found, server_error
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
+# What a client is told to wait before retrying when the database is not answering.
+DATABASE_RETRY_AFTER = 30
 
 
 class ServiceError(Exception):
@@ -125,7 +129,7 @@ def exception_handler(exc, context):
         body = error_body(exc.code, exc.detail, exc.fields, **exc.extra)
         response = Response(body, status=exc.status_code)
         if exc.status_code == 503:
-            response["Retry-After"] = str(exc.extra.get("retry_after", 30))
+            response["Retry-After"] = str(exc.extra.get("retry_after", DATABASE_RETRY_AFTER))
         return response
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -158,9 +162,23 @@ def handler404(request, exception=None):
 
 
 def handler500(request):
+    """The last resort; a lost database connection (on a page, or before any view ran) is a 503, not a bug."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return _database_unavailable_response(request, sys.exc_info()[1])
     if _wants_json(request):
         return JsonResponse(
             error_body("server_error", "Internal error; it has been logged."),
             status=500,
         )
     return server_error(request)
+
+
+def _database_unavailable_response(request, exc: Exception) -> HttpResponse:
+    """503 + Retry-After: the one JSON shape for API paths, the styled 503 page for the browser."""
+    error = _database_unavailable(exc)
+    if _wants_json(request):
+        response = JsonResponse(error_body(error.code, error.detail), status=503)
+    else:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response

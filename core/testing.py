@@ -1,10 +1,17 @@
-"""Test helpers shared by several apps' tests: a redis-server of the test's own."""
+"""Test helpers shared by several apps' tests: a redis-server and an SMTP server of the test's own."""
 
+import base64
+import contextlib
+import json
 import shutil
 import socket
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
 
+import redis
+from aiosmtpd.controller import Controller
 from celery import current_app
 
 
@@ -53,3 +60,68 @@ def publish_to(url: str) -> None:
     current_app.conf.broker_url = url
     current_app._pool = None
     current_app.amqp._producer_pool = None
+
+
+def queued_tasks(url: str) -> list[tuple[str, list]]:
+    """The task messages waiting in a Redis broker's default queue: (task name, args)."""
+    messages = [json.loads(raw) for raw in redis.Redis.from_url(url).lrange("celery", 0, -1)]
+    return [(m["headers"]["task"], json.loads(base64.b64decode(m["body"]))[0]) for m in messages]
+
+
+class _Inbox:
+    def __init__(self):
+        self.messages: list[dict] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append({"to": list(envelope.rcpt_tos), "data": envelope.content.decode(errors="replace")})
+        return "250 OK"
+
+
+class PrivateSmtp:
+    """A real SMTP server (aiosmtpd) on a free port; `messages` holds what it received."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.inbox = _Inbox()
+        self.controller = None
+
+    @property
+    def messages(self) -> list[dict]:
+        return self.inbox.messages
+
+    def start(self) -> None:
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@contextlib.contextmanager
+def locked_elsewhere(name: str) -> Iterator[None]:
+    """Hold core.locks' lock `name` from another thread (another worker's run) while the body runs."""
+    from django.db import connections
+
+    from core import locks
+
+    holding, release = threading.Event(), threading.Event()
+
+    def other_run() -> None:
+        try:
+            with locks.try_lock(name) as mine:
+                assert mine, f"{name} was already held"
+                holding.set()
+                release.wait(60)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_run)
+    thread.start()
+    assert holding.wait(30), f"could not take {name}"
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join(30)

@@ -13,16 +13,15 @@ import logging
 import urllib.request
 from dataclasses import dataclass, field
 
-from celery import current_app
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from audit.services import event_record
+from core.outbox import send, send_on_commit
 from incidents.actions import IncidentsAction
 
 from . import events
@@ -133,25 +132,15 @@ def record(
     ]
     for row in rows:
         row.save()
-        transaction.on_commit(lambda pk=row.pk: ring(pk))
+        send_on_commit(TASK, row.pk)
     return rows
-
-
-def ring(delivery_id: int) -> bool:
-    """Publish the send task; a refused broker loses nothing (the sweeper rings again)."""
-    try:
-        current_app.tasks[TASK].apply_async(args=[delivery_id], retry=False)
-    except OperationalError as exc:
-        log.warning("broker down: delivery %s not queued (%s); the sweeper re-sends it", delivery_id, exc)
-        return False
-    return True
 
 
 def sweep() -> int:
     """Ring again every delivery recorded but never started (its message was lost)."""
     age = timezone.timedelta(seconds=settings.INCIDENTS_DELIVERY_SWEEP_AFTER_SECONDS)
     ids = list(Delivery.objects.never_started(age).values_list("pk", flat=True)[:500])
-    return sum(1 for pk in ids if ring(pk))
+    return sum(1 for pk in ids if send(TASK, pk))
 
 
 def acknowledge_token(delivery: Delivery) -> str:

@@ -4,16 +4,12 @@ A broker that is down, a run not heard from, a second delivery of the same task:
 production fault; each is replayed here against real processes (a redis-server of the test's own).
 """
 
-import base64
-import json
 import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import redis
-from celery import current_app
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -21,31 +17,15 @@ from approvals.models import ApprovalRequest
 from audit.models import Event
 from backups import heartbeat, services, tasks, verification
 from backups.models import Backup, BackupStatus, Restore, RestoreStatus
-from core.testing import PrivateRedis, publish_to
+from core.testing import PrivateRedis, queued_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BACKUPS = "/api/v1/ops/backups"
 
 
-@pytest.fixture
-def broker(monkeypatch, settings):
-    """Celery publishing for real (not eager) to a redis-server of this test's own; the test stops and starts it."""
-    server = PrivateRedis()
-    server.start()
-    original = current_app.conf.broker_url
-    monkeypatch.setitem(current_app.conf, "task_always_eager", False)
-    settings.BACKUP_RESEND_AFTER_SECONDS = 0
-    publish_to(server.url)
-    yield server
-    server.stop()
-    publish_to(original)
-
-
 def sent(server: PrivateRedis) -> list[tuple[str, list]]:
-    """The task messages waiting in the broker's default queue: (task name, args)."""
-    messages = [json.loads(raw) for raw in redis.Redis.from_url(server.url).lrange("celery", 0, -1)]
-    return [(m["headers"]["task"], json.loads(base64.b64decode(m["body"]))[0]) for m in messages]
+    return queued_tasks(server.url)
 
 
 def events(action: str, backup: Backup) -> int:

@@ -17,8 +17,8 @@ from .backups import *  # noqa: F403
 from .recon import *  # noqa: F403
 from .desk import *  # noqa: F403
 from .audit import *  # noqa: F403
-from . import approvals, audit, backups, incidents, ops, recon
+from . import approvals, audit, backups, incidents, ops, recon, tasks
 
 # Periodic tasks, each app's `beat` dict. The database scheduler (django-celery-beat) syncs them
 # on start, after which Ops can change intervals in the admin.
-CELERY_BEAT_SCHEDULE = approvals.beat | incidents.beat | ops.beat | backups.beat | audit.beat | recon.beat
+CELERY_BEAT_SCHEDULE = tasks.beat | approvals.beat | incidents.beat | ops.beat | backups.beat | audit.beat | recon.beat

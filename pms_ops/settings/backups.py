@@ -29,4 +29,18 @@ beat = {
     "backups-retention": {"task": "backups.backups_prune", "schedule": crontab(hour=_hour, minute=45)},
     # The key predates the sweeper: the database scheduler updates its row in place (no orphaned entry).
     "backups-stale": {"task": "backups.backups_sweep", "schedule": 60},
+    # Checked again after verification: every verified backup's sha256 daily; the one verified
+    # longest ago restored into a scratch database weekly. A backup found bad opens an incident.
+    "backups-checksum": {
+        "task": "backups.backups_checksum",
+        "schedule": crontab(hour=_env.int("BACKUP_CHECKSUM_HOUR_UTC", default=4), minute=0),
+    },
+    "backups-reverify": {
+        "task": "backups.backups_reverify",
+        "schedule": crontab(
+            day_of_week=_env("BACKUP_REVERIFY_DAY", default="sun"),
+            hour=_env.int("BACKUP_REVERIFY_HOUR_UTC", default=5),
+            minute=0,
+        ),
+    },
 }

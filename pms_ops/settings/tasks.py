@@ -46,3 +46,17 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 # CELERY_BEAT_SCHEDULE is assembled in settings/__init__.py from each app's `beat` dict.
+
+# The outbox (core/outbox.py): work recorded in the database, published after commit, re-sent by
+# `core.outbox_sweep`. Pending work is sent again this long after it fell due (not before: its
+# first publish may be on its way); a failed run is retried after OUTBOX_RETRY_SECONDS, doubling
+# each time (capped at an hour), and marked failed, with its error, after OUTBOX_MAX_ATTEMPTS.
+OUTBOX_RESEND_AFTER_SECONDS = env.int("OUTBOX_RESEND_AFTER_SECONDS", default=30)
+OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# A run not finished this long after it started was lost with its worker: retried. Above the
+# hard time limit of outbox tasks, so that a run still alive is never run twice.
+OUTBOX_STALE_AFTER_SECONDS = env.int("OUTBOX_STALE_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)
+
+beat = {"outbox-sweep": {"task": "core.outbox_sweep", "schedule": 60}}

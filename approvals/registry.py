@@ -20,6 +20,12 @@ class Approvable:
     def validate(self, payload: dict) -> None:
         """Refuse a payload before any request is opened: raise core.errors.Invalid (or another ServiceError)."""
 
+    def lock(self, request) -> None:
+        """Lock the rows `execute` will change, before approving appends to any chain. Writers lock
+        their rows first and chains after (a chain's lock is held to commit); approving in the same
+        order is what keeps an approval and, say, a new correction of the same position from
+        deadlocking. Must not raise for rows that are gone: `execute` reports that."""
+
     def execute(self, request, *, actor) -> dict | None:
         """Do the action inside the approving transaction; raise to fail it (nothing of it remains)."""
         raise NotImplementedError(f"{type(self).__name__} must define execute")

@@ -179,6 +179,9 @@ class BreakExplanation(Approvable):
         if not isinstance(payload, dict) or not str(payload.get("break_id", "")).isdigit():
             raise Invalid("An explanation needs break_id.", fields={"break_id": ["Required."]})
 
+    def lock(self, request) -> None:
+        Break.objects.select_for_update().filter(pk=int(request.payload["break_id"])).first()
+
     def execute(self, request: ApprovalRequest, *, actor) -> dict:
         brk = _locked_break(request.payload["break_id"])
         return _resolve(brk, actor=actor, resolution=Resolution.EXPLANATION, approval_id=request.pk)

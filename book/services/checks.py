@@ -19,13 +19,13 @@ from ..actions import BookAction
 from ..models import (
     ExceptionKind,
     ExceptionStatus,
-    Instrument,
     Position,
     Price,
     PriceCheck,
     PriceException,
     Resolution,
 )
+from .locks import lock_instruments
 
 
 def max_age() -> dt.timedelta:
@@ -38,8 +38,7 @@ def is_stale(price: Price, now: dt.datetime) -> bool:
 
 def market_prices_check(*, actor, rows: list[Price]) -> list[PriceCheck]:
     """Check each newly recorded market price in order (inside the caller's transaction)."""
-    symbols = sorted({row.instrument.symbol for row in rows})
-    list(Instrument.objects.select_for_update().filter(symbol__in=symbols))  # one checker per instrument at a time
+    lock_instruments(row.instrument.symbol for row in rows)  # one checker per instrument at a time
     return [_check(actor=actor, row=row) for row in rows]
 
 

@@ -21,6 +21,7 @@ from journal.services import journal_entry_add
 from ..actions import BookAction
 from ..models import Position
 from ..selectors import closing_plan, plan_total
+from .locks import lock_positions
 from .positions import close_recorded
 
 SUBJECT_TYPE, SUBJECT_ID = "book.book", "all"
@@ -87,10 +88,12 @@ class CloseAll(Approvable):
         if not isinstance(payload, dict):
             raise Invalid("A close-all request's payload is an object.", fields={"payload": ["An object."]})
 
+    def lock(self, request) -> None:
+        lock_positions()
+
     def execute(self, request: ApprovalRequest, *, actor) -> dict:
         """Lock the open positions, close each at its price, journal and audit the whole act."""
-        positions = list(Position.objects.open().select_related("instrument").select_for_update(of=("self",)))
-        plan = closing_plan(sorted(positions, key=lambda p: p.pk))
+        plan = closing_plan(lock_positions())
         _check_closable(plan)
         related = {"approval": request.pk}
         for row in plan:

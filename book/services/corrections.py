@@ -22,6 +22,7 @@ from .. import guards
 from ..actions import BookAction
 from ..models import LedgerKind, Position, PositionStatus
 from ..selectors import latest_price
+from .locks import lock_positions
 from .positions import clean_facts, close_recorded, locked_position, open_recorded
 
 SUBJECT = "book.position"
@@ -150,6 +151,9 @@ class Correction(Approvable):
         if not isinstance(payload, dict) or "position_id" not in payload:
             raise Invalid("A correction needs position_id and correct.", fields={"position_id": ["Required."]})
         _clean_correct(payload.get("correct"))
+
+    def lock(self, request) -> None:
+        lock_positions([request.payload["position_id"]])
 
     def execute(self, request: ApprovalRequest, *, actor) -> dict:
         """Close wrong at entry (P&L 0), open right, journal the trail; one transaction."""

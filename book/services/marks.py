@@ -21,6 +21,7 @@ from ..models import CENT, LedgerKind, MtmRun, Position, Price
 from ..selectors import latest_price, portfolio_state
 from ..state import state_apply_mark
 from .checks import stale_prices_hold
+from .locks import lock_positions
 from .prices import approved_price_journal, price_rows_record
 
 
@@ -34,16 +35,12 @@ def mtm_run(*, actor, manual_prices: dict | None = None, reason: str = "", sourc
     if manual_prices:
         return price_override_propose(actor=actor, manual_prices=manual_prices, reason=reason, source=source)
     with transaction.atomic():
-        positions = _locked_open_positions()
+        positions = lock_positions()
         prices = stale_prices_hold(actor=actor, prices=_prices_for({p.instrument.symbol for p in positions}, {}))
         change = pnl_change(positions, prices)
         if _beyond_threshold(change):
             return _mtm_hold(actor=actor, prices=prices, change=change)
         return _mark(actor=actor, positions=positions, prices=prices, approval_id=None)
-
-
-def _locked_open_positions() -> list[Position]:
-    return list(Position.objects.open().select_related("instrument").select_for_update(of=("self",)))
 
 
 def pnl_change(positions: list[Position], prices: dict[str, Price]) -> Decimal:
@@ -188,6 +185,9 @@ class PriceOverride(Approvable):
     def validate(self, payload: dict) -> None:
         clean_manual_prices(payload.get("manual_prices"))
 
+    def lock(self, request) -> None:
+        lock_positions()  # the run marks every open position
+
     def execute(self, request, *, actor) -> dict:
         """Executor of an approved override: the price, the run, and the `mtm` journal entry, at once."""
         payload = request.payload
@@ -202,7 +202,7 @@ class PriceOverride(Approvable):
             recorded_by=actor_name(request.requested_by),
             approval_id=request.pk,
         )
-        positions = _locked_open_positions()
+        positions = lock_positions()
         overrides = {row.instrument.symbol: row for row in rows}
         marks = _prices_for({p.instrument.symbol for p in positions}, overrides)
         run = _mark(actor=actor, positions=positions, prices=marks, approval_id=request.pk)
@@ -250,11 +250,14 @@ class MtmApproval(Approvable):
         if not isinstance(ids, dict) or not all(isinstance(pk, int) for pk in ids.values()):
             raise Invalid("prices must map symbols to price ids.", fields={"prices": ["Symbol → price id."]})
 
+    def lock(self, request) -> None:
+        lock_positions()  # the run marks every open position
+
     def execute(self, request, *, actor) -> dict:
         """Executor: mark the book now at exactly the prices the approver saw."""
         rows = Price.objects.select_related("instrument").in_bulk(list(request.payload["prices"].values()))
         prices = {row.instrument.symbol: row for row in rows.values()}
-        run = _mark(actor=actor, positions=_locked_open_positions(), prices=prices, approval_id=request.pk)
+        run = _mark(actor=actor, positions=lock_positions(), prices=prices, approval_id=request.pk)
         return {"mtm_run_id": run.pk, "positions_marked": run.positions_marked}
 
     def describe(self, payload: dict) -> dict:

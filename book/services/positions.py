@@ -17,6 +17,7 @@ from ..ledger import ledger_append
 from ..models import Instrument, LedgerKind, Position, PositionStatus, Price
 from ..selectors import latest_price
 from ..state import state_apply_close, state_apply_open
+from .locks import lock_positions
 from .marks import price_used
 
 
@@ -244,6 +245,9 @@ class CloseOffMarket(Approvable):
     def validate(self, payload: dict) -> None:
         values.position_id(payload.get("position_id"))
         values.positive_decimal("exit_price", payload.get("exit_price"))
+
+    def lock(self, request) -> None:
+        lock_positions([request.payload["position_id"]])
 
     def execute(self, request, *, actor) -> dict:
         """Executor: close at the approved exit price (fails, leaving nothing, if the position closed meanwhile)."""

@@ -21,6 +21,7 @@ from ..actions import BookAction
 from ..models import Position, Price, PriceException
 from ..selectors import latest_price
 from .checks import manual_prices_checked, market_prices_check
+from .locks import lock_instruments
 
 MAX_PRICES = 1000
 
@@ -155,6 +156,9 @@ class ManualPrice(Approvable):
 
     def validate(self, payload: dict) -> None:
         clean_prices(payload.get("prices"))
+
+    def lock(self, request) -> None:
+        lock_instruments(item["instrument"] for item in request.payload["prices"])
 
     def execute(self, request, *, actor) -> dict:
         """Executor of an approved manual price: the prices, their audit event and the `mtm` journal entry."""

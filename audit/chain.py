@@ -7,6 +7,7 @@ impossible.
 """
 
 import decimal
+import gc
 import hashlib
 import multiprocessing
 import secrets
@@ -291,6 +292,15 @@ def _walk(fetch: Fetch, encode: Callable, walk: Walk, upto: int | None) -> Walk:
     return walk
 
 
+def _forget_inherited_connections() -> None:
+    """In a forked worker: drop, without closing, every database connection the parent held in any
+    thread or context (a live server's, a test's). Closing one would end the parent's session on the
+    shared socket, and using one would interleave two processes' queries on it."""
+    for alias in connections:
+        connections[alias].connection = None
+    gc.freeze()  # and never let the collector finalize an inherited psycopg connection here
+
+
 def _walk_range(label: str, chain: str, after: int, upto: int, batch: int) -> Walk:
     """One range of a chain, in a worker process with its own database connection."""
     try:
@@ -320,7 +330,7 @@ def _walk_parallel(model: type[ChainedModel], chain: str, walk: Walk, workers: i
     bounds = [(lo, min(lo + step, top)) for lo in range(walk.seq, top, step)]
     connections.close_all()  # forked workers must not share this process's connections
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
+    with context.Pool(workers, initializer=_forget_inherited_connections) as pool:
         parts = pool.starmap(_walk_range, [(model._meta.label, chain, lo, hi, batch) for lo, hi in bounds])
     for part in parts:
         if part.first is None:  # an empty range: the next range's seam names the gap

@@ -150,7 +150,7 @@ def test_runbook_library(api):
     listed = api["audrey"].get("/api/v1/runbooks/")
     assert listed.status_code == 200
     slugs = {row["slug"]: row for row in listed.data}
-    assert len(slugs) == 22
+    assert len(slugs) == 23
     assert slugs["incorrect-mtm"]["current"]["number"] == 1
     assert "Re-run MTM" in slugs["incorrect-mtm"]["current"]["recovery_actions"][0]
     assert api[None].get("/api/v1/runbooks/").status_code == 401

@@ -43,6 +43,10 @@ SPECTACULAR_SETTINGS = {
         "ApprovalStatusEnum": "approvals.models.Status.choices",
         "ProbeStatusEnum": "ops.models.Status",
         "ReadinessStatusEnum": ["ready", "not_ready"],
+        "BreakKindEnum": "recon.models.BreakKind",
+        "BreakStatusEnum": "recon.models.BreakStatus",
+        "BreakResolutionEnum": "recon.models.Resolution",
+        "AlertStatusEnum": ["firing", "resolved"],
     },
     # /metrics' and Alertmanager's own schemes: bearer tokens from METRICS_TOKEN and
     # ALERTMANAGER_TOKEN, not a user's token.

@@ -74,6 +74,7 @@ def _open(ops, pm) -> None:
     incident = services.incident_declare(
         actor=ops,
         title="MTM prices look stale for BANK_NIFTY",
+        public_title="Valuations of one index future may lag the market",
         severity="P3",
         detected_by=pm.username,
         runbook="incorrect-mtm",
@@ -81,6 +82,9 @@ def _open(ops, pm) -> None:
         impact={"positions_affected": True},
     )
     services.incident_event_add(actor=pm, incident=incident, kind="note", text="Broker shows 48,210; we show 47,900")
+    services.status_update_post(
+        actor=ops, incident=incident, text="Positions and orders are unaffected; marks are being checked by hand."
+    )
 
 
 def _in_days(days: int) -> str:

@@ -15,7 +15,7 @@ from audit.models import Event
 from book.models import LedgerEntry, MtmRun, Price
 from journal.models import JournalEntry
 
-from .harness import Bounded, DrillFailed, check, open_position, request_correction, seed_book, wait_for
+from .harness import Bounded, DrillFailed, check, open_position, request_correction, seed_book, sweeping, wait_for
 
 # Full size: four approvers' clients at once. The short version (`make test`) approves one at a time:
 # concurrent approvals of corrections and overrides can deadlock (docs/drills.md, "Findings" 1),
@@ -93,9 +93,11 @@ def run(stack, *, approvals: int, threads: int, seconds: float) -> dict:
     chaos.join()
     elapsed = time.monotonic() - started
 
-    # Notices may still be on their way (through the worker, when they go by Celery): a minute at most.
+    # Notices go through the outbox and a worker; one whose worker was killed mid-send is retried once the
+    # sweeper finds its run stale (OUTBOX_STALE_AFTER_SECONDS): the sweeper sent every 5 s, 90 s at most.
     ids = [pk for pk, _, _ in outcomes]
-    wait_for(lambda: all(webhook.notices[pk] for pk in ids), timeout=60, every=1)
+    with sweeping(5):
+        wait_for(lambda: all(webhook.notices[pk] for pk in ids), timeout=90, every=1)
     statuses = {
         pk: (status, why)
         for pk, status, why in ApprovalRequest.objects.filter(pk__in=ids).values_list("pk", "status", "failure_reason")

@@ -357,7 +357,7 @@ def production_env(cluster: Cluster, redis: PrivateRedis, database: str, workdir
         CSRF_COOKIE_SECURE="false",
         SECURE_HSTS_SECONDS="0",
         WHITENOISE_USE_FINDERS="true",
-        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        EMAIL_URL="dummymail://",
         BACKUP_DIR=str(workdir / "backups"),
         BACKUP_PG_BIN_DIR=str(PG_BIN),
         AUDIT_DIGEST_FILE=str(workdir / "audit-digests.jsonl"),
@@ -367,6 +367,10 @@ def production_env(cluster: Cluster, redis: PrivateRedis, database: str, workdir
         BACKUP_STALE_AFTER_SECONDS="8",
         BACKUP_HEARTBEAT_SECONDS="2",
         BACKUP_RESEND_AFTER_SECONDS="5",
+        # The outbox (approval notices) likewise: a run lost with its killed worker is retried in seconds.
+        OUTBOX_STALE_AFTER_SECONDS="10",
+        OUTBOX_RESEND_AFTER_SECONDS="3",
+        OUTBOX_RETRY_SECONDS="2",
         AXES_FAILURE_LIMIT="1000",
         LOG_LEVEL="WARNING",
     )

@@ -111,7 +111,7 @@ def run(stack, *, approvals: int, threads: int, seconds: float) -> dict:
             counts[f"approve_answered_{answered}"] += 1
         check(failures, state == "executed", f"approval {pk} ({kind}) is {state} (approve answered {answered}) {why}")
         if state != "executed":
-            reasons[(why or "").splitlines()[0][:80]] += 1
+            reasons[((why or "").splitlines() or [f"{state} without a reason"])[0][:80]] += 1
         expected = _footprint(pk, kind)
         if state == "executed" and not expected["ok"]:
             counts["executed_not_exactly_once"] += 1

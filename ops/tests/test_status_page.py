@@ -160,10 +160,11 @@ def test_the_last_fourteen_days(anonymous, all_ok, people):
 
 
 def test_one_rendering_is_shared_for_a_few_seconds(anonymous, all_ok, django_assert_num_queries):
-    page(anonymous)
+    first = page(anonymous)
     with django_assert_num_queries(0):
-        page(anonymous)
-        anonymous.get("/status/")
+        again = page(anonymous)
+        html = anonymous.get("/status/")
+    assert again["updated_at"] == first["updated_at"] and html.status_code == 200
 
 
 def test_with_the_database_down_the_last_good_page_is_served(anonymous, all_ok, database_down):

@@ -87,7 +87,8 @@ def test_a_statement_over_the_size_setting_is_refused(post_statement):
 
 
 def test_a_nul_byte_is_refused_not_stored(post_statement):
-    _refused(post_statement(HEADER.encode() + b"GOLD_MINI,LONG,2,710\x0000\n"), "line 2.file")
+    body = _refused(post_statement(HEADER.encode() + b"GOLD_MINI,LONG,2,710\x0000\n"), "line 2.file")
+    assert not Statement.objects.exists() and "line 2.file" in body["fields"]
 
 
 def test_the_statement_time_is_required_and_not_in_the_future(api):

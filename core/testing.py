@@ -2,6 +2,8 @@
 
 import base64
 import contextlib
+import email
+import email.policy
 import json
 import shutil
 import socket
@@ -9,6 +11,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from email.message import EmailMessage
 
 import redis
 from aiosmtpd.controller import Controller
@@ -70,15 +73,21 @@ def queued_tasks(url: str) -> list[tuple[str, list]]:
 
 class _Inbox:
     def __init__(self):
-        self.messages: list[dict] = []
+        self.messages: list[EmailMessage] = []
 
     async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append({"to": list(envelope.rcpt_tos), "data": envelope.content.decode(errors="replace")})
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message["X-RcptTo"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
         return "250 OK"
 
 
 class PrivateSmtp:
-    """A real SMTP server (aiosmtpd) on a free port; `messages` holds what it received."""
+    """A real SMTP server (aiosmtpd) on a free port; `messages` holds what it received, parsed.
+
+    The envelope's recipients are in each message's `X-RcptTo`; the server reads as a list of
+    its messages (`smtp[-1]`, `len(smtp)`).
+    """
 
     def __init__(self):
         self.port = free_port()
@@ -86,8 +95,17 @@ class PrivateSmtp:
         self.controller = None
 
     @property
-    def messages(self) -> list[dict]:
+    def messages(self) -> list[EmailMessage]:
         return self.inbox.messages
+
+    def __iter__(self) -> Iterator[EmailMessage]:
+        return iter(self.messages)
+
+    def __getitem__(self, index: int) -> EmailMessage:
+        return self.messages[index]
+
+    def __len__(self) -> int:
+        return len(self.messages)
 
     def start(self) -> None:
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)

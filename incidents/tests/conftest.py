@@ -1,19 +1,16 @@
-"""Incident fixtures: a declared P1, the on-call rota, and the real SMTP and webhook servers paging reaches."""
+"""Incident fixtures: a declared P1, the on-call rota, and the real webhook server paging reaches (mail: the root `smtp`)."""
 
-import email
-import email.policy
+import datetime as dt
 import hashlib
 import hmac
 import json
 import re
-import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -40,38 +37,6 @@ def incident(people):
         symptoms="API returns 500 on data endpoints",
         impact={"trading_halted": True},
     )
-
-
-@pytest.fixture
-def smtp(settings):
-    """A real SMTP server (aiosmtpd) on localhost; Django's SMTP backend is pointed at it.
-
-    Yields the list of messages it received, parsed (`email.message.EmailMessage`), with the
-    envelope recipients in `msg["X-RcptTo"]`.
-    """
-    received: list = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):
-            message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-            message["X-RcptTo"] = ", ".join(envelope.rcpt_tos)
-            received.append(message)
-            return "250 Message accepted for delivery"
-
-    port = free_port()
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    yield received
-    controller.stop()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -129,10 +94,18 @@ def hooks(settings, receiver):
 
 @pytest.fixture
 def rota(people):
-    """Seed 003's rota today: oscar on call, ivy his backup; levels 2 and 3 have addresses."""
+    """Seed 003's rota around today: oscar on call, ivy his backup; levels 2 and 3 have addresses.
+
+    The shift spans yesterday to tomorrow so that a test whose clock was set at collection still
+    finds it when the suite crosses midnight.
+    """
     today = timezone.localdate()
     OnCallShift.objects.create(
-        role="DevOps", primary=people["oscar"], backup=people["ivy"], starts_on=today, ends_on=today
+        role="DevOps",
+        primary=people["oscar"],
+        backup=people["ivy"],
+        starts_on=today - dt.timedelta(days=1),
+        ends_on=today + dt.timedelta(days=1),
     )
     EscalationLevel.objects.filter(level=2).update(email="lead@example.com")
     EscalationLevel.objects.filter(level=3).update(email="manager@example.com")

@@ -126,7 +126,7 @@ def test_a_failing_webhook_is_retried_then_put_on_the_timeline(
 def test_an_unreachable_mail_server_is_a_failed_delivery_on_the_timeline(
     people, rota, settings, django_capture_on_commit_callbacks
 ):
-    from .conftest import free_port
+    from core.testing import free_port
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens there

@@ -63,4 +63,4 @@ def test_redis_stopped_an_approvable_is_requested_and_approved_and_its_notice_fo
     assert queued_tasks(broker.url) == [(outbox.DELIVER, [notice.pk])]
     assert outbox.message_deliver(notice.pk) == OutboxStatus.DONE  # what the worker does with that message
     assert len(smtp.messages) == 1
-    assert f"#{request.pk}" in smtp.messages[0]["data"]
+    assert f"#{request.pk}" in smtp[0]["Subject"]

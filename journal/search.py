@@ -21,6 +21,7 @@ from django.db.models import (
     Func,
     Max,
     Q,
+    Subquery,
     TextField,
     When,
 )
@@ -141,13 +142,13 @@ def newest_matches(queryset, query: SearchQuery) -> list[int]:
     or is the whole table). The answer is that of ordering every match by id; only the cost
     differs.
     """
-    top = queryset.model.objects.aggregate(top=Max("pk"))["top"]
-    if top is None:
-        return []
     hit = ExpressionWrapper(Q(search=query), output_field=BooleanField())
     newest = queryset.order_by("-pk").values_list("pk", flat=True)
-    span = SPAN
-    ids = list(newest.filter(Scanned(hit), pk__gt=top - span)[:WINDOW])
+    top_id = queryset.model.objects.order_by("-pk").values("pk")[:1]
+    ids = list(newest.filter(Scanned(hit), pk__gt=Subquery(top_id) - SPAN)[:WINDOW])
+    if len(ids) == WINDOW:
+        return ids
+    top, span = queryset.model.objects.aggregate(top=Max("pk"))["top"] or 0, SPAN
     while len(ids) < WINDOW and top - span > 0:
         # Enough ids for WINDOW matches at the density seen, with a margin; eight times more if none.
         span = max(2 * span, span * WINDOW * 5 // (4 * len(ids))) if ids else 8 * span

@@ -1,10 +1,12 @@
-"""Making the files of one backup: the dump, the CSV exports, and what was in them.
+"""Making the files of one backup: the dump and what was in it; the CSV exports of a restored copy.
 
-Everything is written under a `.partial` name and renamed only when the whole backup is
-on disk, so a killed worker or a full disk never leaves a file that looks finished.
+Everything is written under a `.partial` name and renamed only when all of it is on disk,
+so a killed worker or a full disk never leaves a file that looks finished.
 PostgreSQL: one REPEATABLE READ transaction exports its snapshot to `pg_dump --snapshot`
-and is itself used for the counts, chain heads and CSVs: all describe the same instant.
+and is itself used for the counts and chain heads: both describe the dump's instant.
 SQLite: the online backup API copies a consistent file, and everything is read from it.
+The CSVs are written by verification from the dump restored into a scratch database
+(`export_csvs`): they are the dump's rows, and the dump is not slowed by a second reader.
 """
 
 import contextlib
@@ -42,19 +44,6 @@ def _pg_snapshot() -> Iterator[tuple[object, str]]:
         cursor.execute("COMMIT")
 
 
-def _export_all(cursor, vendor: str, directory: Path, stamp: str, progress: Progress) -> list[str]:
-    names = []
-    models = snapshot.exported_models()
-    existing = snapshot.existing_tables(cursor, vendor)
-    for index, model in enumerate(m for m in models if m._meta.db_table in existing):
-        table = model._meta.db_table
-        name = f"{table}_{stamp}.csv"
-        progress(40 + 50 * index // max(len(models), 1), f"exporting {table}")
-        exports.export(cursor, vendor, table, model._meta.pk.column, _partial(directory, name))
-        names.append(name)
-    return names
-
-
 def _make_postgresql(directory: Path, stamp: str, progress: Progress) -> tuple[list[str], dict]:
     name = dump_name(stamp, "postgresql")
     with _pg_snapshot() as (cursor, snapshot_id):
@@ -62,12 +51,11 @@ def _make_postgresql(directory: Path, stamp: str, progress: Progress) -> tuple[l
         dump = pgtools.Dump(_partial(directory, name), snapshot=snapshot_id)
         try:
             recorded = snapshot.take(cursor, "postgresql")
-            csvs = _export_all(cursor, "postgresql", directory, stamp, progress)
-            progress(90, "waiting for pg_dump")
+            progress(30, "waiting for pg_dump")
             dump.wait()
         finally:
             dump.stop()
-    return [name, *csvs], recorded
+    return [name], recorded
 
 
 def _make_sqlite(directory: Path, stamp: str, progress: Progress) -> tuple[list[str], dict]:
@@ -88,10 +76,9 @@ def _make_sqlite(directory: Path, stamp: str, progress: Progress) -> tuple[list[
         progress(30, "counting rows and reading chain heads")
         cursor = copy.cursor()
         recorded = snapshot.take(cursor, "sqlite")
-        csvs = _export_all(cursor, "sqlite", directory, stamp, progress)
     finally:
         copy.close()
-    return [name, *csvs], recorded
+    return [name], recorded
 
 
 def sha256_of(path: Path) -> str:
@@ -114,12 +101,32 @@ def _finish(directory: Path, names: list[str]) -> list[dict]:
 
 
 def make(directory: Path, stamp: str, progress: Progress) -> dict:
-    """Write the backup's files; returns {"file", "files", "row_counts", "chain_heads", "migrations"}."""
+    """Write the backup's dump; returns {"file", "files", "row_counts", "chain_heads", "migrations"}."""
     directory.mkdir(parents=True, exist_ok=True)
     maker = _make_postgresql if connection.vendor == "postgresql" else _make_sqlite
     names, recorded = maker(directory, stamp, progress)
-    progress(92, "checksums")
+    progress(92, "checksum")
     return {"file": names[0], "files": _finish(directory, names), **recorded}
+
+
+def export_csvs(cursor, vendor: str, directory: Path, stamp: str) -> list[dict]:
+    """One CSV per PMS table present, read through `cursor`, checksummed; returns their file entries.
+
+    A failure leaves no file: the partial CSVs are removed before the error goes on."""
+    existing = snapshot.existing_tables(cursor, vendor)
+    names = []
+    try:
+        for model in snapshot.exported_models():
+            table = model._meta.db_table
+            if table in existing:
+                names.append(f"{table}_{stamp}.csv")
+                exports.export(cursor, vendor, table, model._meta.pk.column, _partial(directory, names[-1]))
+        return _finish(directory, names)
+    except BaseException:
+        for name in names:
+            with contextlib.suppress(OSError):  # the first error is the one to report
+                _partial(directory, name).unlink(missing_ok=True)
+        raise
 
 
 def remove_files(directory: Path, stamp: str) -> list[str]:

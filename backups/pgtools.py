@@ -91,7 +91,8 @@ class Dump:
     """A running `pg_dump -Fc` of the live database, from an exported snapshot.
 
     It runs beside us: while it compresses, our own connection (same snapshot) counts rows
-    and writes the CSV exports, so the whole backup costs little more than the dump alone.
+    and reads the chain heads. The CSV exports are read later from the restored copy
+    (verification), so the dump has the database to itself.
     """
 
     def __init__(self, path: Path, *, snapshot: str):

@@ -209,7 +209,12 @@ def backup_verify(*, backup_id: int, actor="system:backups") -> Backup:
             return backup  # another run is restoring it into the same scratch database: touch nothing
         directory, files = Path(backup.directory), backup.files
         result = verification.verify(
-            backup_id=backup.pk, directory=directory, file=backup.file, files=files, recorded=recorded
+            backup_id=backup.pk,
+            directory=directory,
+            file=backup.file,
+            files=files,
+            recorded=recorded,
+            stamp=backup.stamp,
         )
         return backup_verification_record(backup_id=backup.pk, actor=actor, result=result)
 
@@ -226,8 +231,16 @@ def backup_verify_request(*, actor, backup_id: int) -> Backup:
 
 
 def backup_verification_record(*, backup_id: int, actor, result: dict) -> Backup:
+    """Record a verification's outcome; the CSV exports it wrote join the backup's files (and manifest)."""
+    result = dict(result)
+    exported = result.pop("exported", [])
     with transaction.atomic():
         backup = Backup.objects.select_for_update().get(pk=backup_id)
+        if exported:
+            backup.files = [*backup.files, *exported]
+            backup.size = sum(f["size"] for f in backup.files)
+            backup.save(update_fields=["files", "size"])
+            _write_manifest(backup)
         backup.status = BackupStatus.VERIFIED if result["ok"] else BackupStatus.BAD
         backup.verification, backup.verified_at = result, timezone.now()
         backup.error = "" if result["ok"] else f"verification failed: {result['reason']}"

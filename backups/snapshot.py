@@ -44,13 +44,18 @@ def row_counts(cursor, tables: list[str]) -> dict[str, int]:
 
 
 def chain_heads(cursor, tables: list[str]) -> list[dict]:
-    """{"table","chain","head_seq","head_hash"} per chain, the shape of audit's chain_heads()."""
+    """{"table","chain","head_seq","head_hash"} per chain, the shape of audit's chain_heads().
+
+    The chains are found by hopping through the (chain, seq) unique index, one probe per chain,
+    not by grouping every row: the backup reads them beside a running pg_dump."""
     heads = []
     for table in tables:
         cursor.execute(
-            f'SELECT t.chain, t.seq, t.hash FROM "{table}" t '
-            f'JOIN (SELECT chain, MAX(seq) AS seq FROM "{table}" GROUP BY chain) h '
-            "ON h.chain = t.chain AND h.seq = t.seq ORDER BY t.chain"
+            f'WITH RECURSIVE chains(chain) AS (SELECT MIN(chain) FROM "{table}" UNION ALL '
+            f'SELECT (SELECT MIN(chain) FROM "{table}" WHERE chain > chains.chain) FROM chains '
+            "WHERE chains.chain IS NOT NULL) "
+            f'SELECT t.chain, t.seq, t.hash FROM chains JOIN "{table}" t ON t.chain = chains.chain '
+            f'AND t.seq = (SELECT MAX(seq) FROM "{table}" WHERE chain = chains.chain) ORDER BY t.chain'
         )
         heads += [{"table": table, "chain": c, "head_seq": s, "head_hash": h} for c, s, h in cursor.fetchall()]
     return heads

@@ -4,8 +4,11 @@ The dump is restored into a scratch database (PostgreSQL: a temporary database f
 pg_restore; SQLite: a copy of the file), a separate process connected to the copy reports
 what it sees, and that is compared with what was recorded when the backup was made.
 The result is a list of named checks; the first failing one is the reason shown.
+A backup's first verification also writes its CSV exports from the restored copy, once every
+check has passed: they hold exactly the rows the dump restores to.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -13,6 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -59,17 +63,23 @@ def scratch_name(backup_id: int) -> str:
     return f"{connection.settings_dict['NAME']}_verify_{backup_id}"[:63]
 
 
-def restore_and_inspect_postgresql(dump: Path, backup_id: int) -> dict:
+@contextlib.contextmanager
+def restored_postgresql(dump: Path, backup_id: int) -> Iterator[tuple[dict, object]]:
+    """The dump restored into a scratch database: what a separate process sees there, and a cursor on it."""
     scratch = scratch_name(backup_id)
     pgtools.create_database(scratch)
     try:
         pgtools.restore_into(dump, scratch)
-        return inspect_database(dbroles.url(dbroles.owner_settings(), scratch))
+        seen = inspect_database(dbroles.url(dbroles.owner_settings(), scratch))
+        with dbroles.owner_connection(name=scratch) as copy, copy.cursor() as cursor:
+            yield seen, cursor
     finally:
         pgtools.drop_database(scratch)
 
 
-def restore_and_inspect_sqlite(dump: Path) -> dict:
+@contextlib.contextmanager
+def restored_sqlite(dump: Path) -> Iterator[tuple[dict, object]]:
+    """A copy of the SQLite file, integrity-checked: what a separate process sees there, and a cursor on it."""
     with tempfile.TemporaryDirectory(prefix="pms-verify-") as scratch_dir:
         copy = Path(scratch_dir) / "scratch.sqlite3"
         shutil.copyfile(dump, copy)
@@ -81,7 +91,12 @@ def restore_and_inspect_sqlite(dump: Path) -> dict:
             raise BackupError(f"the SQLite copy does not open: {exc}") from exc
         if result != "ok":
             raise BackupError(f"SQLite integrity_check of the copy: {result}")
-        return inspect_database(f"sqlite:///{copy}")
+        seen = inspect_database(f"sqlite:///{copy}")
+        db = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+        try:
+            yield seen, db.cursor()
+        finally:
+            db.close()
 
 
 def compare(recorded: dict, seen: dict) -> list[dict]:
@@ -108,20 +123,39 @@ def compare(recorded: dict, seen: dict) -> list[dict]:
     return checks
 
 
-def verify(*, backup_id: int, directory: Path, file: str, files: list[dict], recorded: dict) -> dict:
-    """{"ok", "checks", "reason"}: every check passed, or the first that failed, in words."""
-    checks = [check_files(directory, files)]
+def verify(*, backup_id: int, directory: Path, file: str, files: list[dict], recorded: dict, stamp: str) -> dict:
+    """{"ok", "checks", "reason", "exported"}: every check passed, or the first that failed, in words.
+
+    `exported`: the CSV files written from the restored copy, when `files` had none yet."""
+    checks, exported = [check_files(directory, files)], []
     if checks[0]["ok"]:
+        vendor = connection.vendor
+        restored = (
+            restored_postgresql(directory / file, backup_id)
+            if vendor == "postgresql"
+            else restored_sqlite(directory / file)
+        )
         try:
-            if connection.vendor == "postgresql":
-                seen = restore_and_inspect_postgresql(directory / file, backup_id)
-            else:
-                seen = restore_and_inspect_sqlite(directory / file)
-            checks.append(_check("restore", True, "restored into a scratch database"))
-            checks += compare(recorded, seen)
+            with restored as (seen, cursor):
+                checks.append(_check("restore", True, "restored into a scratch database"))
+                checks += compare(recorded, seen)
+                if all(c["ok"] for c in checks) and not any(f["name"].endswith(".csv") for f in files):
+                    exported = _export(cursor, vendor, directory, stamp, checks)
         except BackupError as exc:
             checks.append(_check("restore", False, exc.detail))
         except Exception as exc:  # whatever went wrong, the backup is not proven good
             checks.append(_check("restore", False, f"{type(exc).__name__}: {exc}"))
     failed = next((c for c in checks if not c["ok"]), None)
-    return {"ok": failed is None, "checks": checks, "reason": f"{failed['name']}: {failed['detail']}" if failed else ""}
+    reason = f"{failed['name']}: {failed['detail']}" if failed else ""
+    return {"ok": failed is None, "checks": checks, "reason": reason, "exported": exported}
+
+
+def _export(cursor, vendor: str, directory: Path, stamp: str, checks: list[dict]) -> list[dict]:
+    """The CSV exports from the restored copy; a failure (a full disk) is a failed check, not a lost backup run."""
+    try:
+        exported = engine.export_csvs(cursor, vendor, directory, stamp)
+    except Exception as exc:  # a full disk, a lost connection: the backup run is incomplete
+        checks.append(_check("csv_exports", False, f"{type(exc).__name__}: {exc}"))
+        return []
+    checks.append(_check("csv_exports", True, f"{len(exported)} tables exported from the restored copy"))
+    return exported

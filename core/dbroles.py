@@ -62,9 +62,9 @@ def connected_as_owner(alias: str = DEFAULT_DB_ALIAS) -> Iterator:
 
 
 @contextlib.contextmanager
-def owner_connection(alias: str = DEFAULT_DB_ALIAS) -> Iterator:
-    """A separate connection as the owner (its own session), closed after the block."""
-    connection = type(connections[alias])(owner_settings(alias), alias)
+def owner_connection(alias: str = DEFAULT_DB_ALIAS, *, name: str | None = None) -> Iterator:
+    """A separate connection as the owner (its own session), closed after the block; `name`: another database."""
+    connection = type(connections[alias])({**owner_settings(alias), **({"NAME": name} if name else {})}, alias)
     try:
         yield connection
     finally:

@@ -1,6 +1,7 @@
 """A backup is the dump plus CSV exports, recorded in the inventory and verified by a restore."""
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,7 @@ def test_backup_writes_dump_and_csvs_and_verifies(audited_rows):
         "row_counts",
         "chain_heads",
         "migrations",
+        "csv_exports",
     ]
     assert backup.duration_seconds > 0 and backup.progress == 100
     assert selectors.newest_verified_backup() == backup
@@ -67,3 +69,34 @@ def test_a_second_backup_while_one_runs_is_refused(audited_rows):
     with pytest.raises(Conflict, match=f"Backup #{running.pk} is already running"):
         services.backup_start(actor="system:tests", trigger="api")
     assert Backup.objects.count() == 1
+
+
+def test_csvs_are_written_once_from_the_restored_copy_and_checked_after(audited_rows):
+    audited_rows(2)
+    backup = make_backup()
+    csvs = [f for f in backup.files if f["name"].endswith(".csv")]
+    manifest = json.loads((Path(backup.directory) / f"pms_ops_{backup.stamp}.json").read_text())
+    assert manifest["files"] == backup.files and manifest["size"] == backup.size
+
+    again = services.backup_verify(backup_id=backup.pk)
+    assert again.status == BackupStatus.VERIFIED and again.files == backup.files  # not written again
+    assert "csv_exports" not in [c["name"] for c in again.verification["checks"]]
+
+    altered = Path(backup.directory) / csvs[0]["name"]
+    altered.write_text(altered.read_text() + "1,forged\n")
+    bad = services.backup_verify(backup_id=backup.pk)
+    assert bad.status == BackupStatus.BAD and csvs[0]["name"] in bad.error
+
+
+def test_a_csv_that_cannot_be_written_fails_verification_and_leaves_no_partial_file(audited_rows):
+    audited_rows(2)
+    backup = services.backup_start(actor="system:tests", trigger="command")
+    directory = Path(backup.directory)
+    (directory / f"audit_event_{backup.stamp}.csv.partial").mkdir(parents=True)  # in the way of the export
+
+    backup = services.backup_run(backup_id=backup.pk)
+
+    assert backup.status == BackupStatus.BAD and backup.error.startswith("verification failed: csv_exports:")
+    assert [f["name"] for f in backup.files] == [backup.file]
+    files = sorted(p.name for p in directory.iterdir() if p.is_file())  # the dump and its manifest, no CSV
+    assert files == [backup.file, f"pms_ops_{backup.stamp}.json"]

@@ -5,6 +5,7 @@ import contextlib
 import email
 import email.policy
 import json
+import logging
 import shutil
 import socket
 import subprocess
@@ -108,6 +109,8 @@ class PrivateSmtp:
         return len(self.messages)
 
     def start(self) -> None:
+        # aiosmtpd logs every connection at INFO from its own thread, after pytest has closed the stream.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 

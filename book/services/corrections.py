@@ -154,6 +154,8 @@ class Correction(Approvable):
 
     def lock(self, request) -> None:
         lock_positions([request.payload["position_id"]])  # not its instrument: the new leg only references one
+        for lock in guards.correction_locks():  # the rows its hooks change (recon's break)
+            lock(request=request)
         lock_book_chain()
 
     def execute(self, request: ApprovalRequest, *, actor) -> dict:

@@ -8,6 +8,7 @@ from django.db import connection
 from approvals.models import ApprovalRequest
 from audit.models import Event
 from book.models import Position
+from core.testing import held_chain, race_behind
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -137,67 +138,8 @@ def test_an_approval_waits_for_the_position_before_it_takes_any_chain(people):
 
 # One global lock order (book/services/locks.py): instruments, then positions, then chains, the
 # book's own audit chain first among them. Each test below lines two real writers up behind a chain
-# held by a third transaction, so the first in the queue meets the second's locks in the order that
-# deadlocked in the full approvals drill; with the order kept, both succeed one after the other.
-
-
-class _HeldChain:
-    """A chain's lock held by a transaction of its own until `release`: the writers queue behind it."""
-
-    def __init__(self, model, name: str):
-        self.taken, self.released = threading.Event(), threading.Event()
-        self.thread = threading.Thread(target=self._hold, args=(model, name))
-        self.thread.start()
-        assert self.taken.wait(10)
-
-    def _hold(self, model, name: str) -> None:
-        from django.db import transaction
-
-        from audit import chain
-
-        try:
-            with transaction.atomic():
-                chain.lock_chain(model, name)
-                self.taken.set()
-                self.released.wait(30)
-        finally:
-            connection.close()
-
-    def release(self) -> None:
-        self.released.set()
-        self.thread.join(30)
-
-
-def _waiting() -> int:
-    """Backends of this database waiting for a lock (a row's, a transaction's or an advisory one)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
-
-
-def _until_waiting(count: int) -> None:
-    stop = threading.Event()
-    for _ in range(600):  # a bound, not a timing: each writer queues within milliseconds
-        if _waiting() >= count:
-            return
-        stop.wait(0.05)
-    raise AssertionError(f"{count} writers never queued for their locks")
-
-
-def _start(outcome: dict, key: str, call) -> threading.Thread:
-    def run():
-        try:
-            outcome[key] = call()
-        except Exception as exc:  # a deadlock surfaces here
-            outcome[key] = exc
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
+# held by a third transaction (core.testing.race_behind), so the first in the queue meets the second's
+# locks in the order that deadlocked in the full approvals drill; with the order kept, both succeed.
 
 
 def _book(people, sizes=(2, 1)) -> list:
@@ -212,19 +154,6 @@ def _book(people, sizes=(2, 1)) -> list:
     ]
 
 
-def _race_behind(held: _HeldChain, first, second) -> dict:
-    """`first` queues behind the held chain, then `second` queues too; the chain is let go."""
-    outcome: dict = {}
-    threads = [_start(outcome, "first", first)]
-    _until_waiting(1)
-    threads.append(_start(outcome, "second", second))
-    _until_waiting(2)
-    held.release()
-    for thread in threads:
-        thread.join(60)
-    return outcome
-
-
 def test_a_correction_approval_and_a_proposal_on_the_same_instrument_do_not_deadlock(people):
     """Drill finding: executing a correction locked the position's instrument FOR UPDATE (select_related
     under select_for_update) after the approvals chain; a correction proposed meanwhile on another
@@ -236,8 +165,8 @@ def test_a_correction_approval_and_a_proposal_on_the_same_instrument_do_not_dead
     first, other = _book(people)
     correct = {"instrument": "GOLD_MINI", "direction": "SHORT", "size": 2, "entry_price": 71000}
     request = services.correction_propose(actor=people["pam"], position_id=first.pk, reason="short", correct=correct)
-    outcome = _race_behind(
-        _HeldChain(AuditEvent, "approvals"),
+    outcome = race_behind(
+        held_chain(AuditEvent, "approvals"),
         lambda: approval_approve(actor=people["alice"], request_id=request.pk),
         lambda: services.correction_propose(
             actor=people["paul"], position_id=other.pk, reason="size", correct={**correct, "size": 1}
@@ -258,8 +187,8 @@ def test_a_price_override_approval_and_a_new_position_do_not_deadlock(people):
     request = services.mtm_run(
         actor=people["pam"], manual_prices={"GOLD_MINI": "71100"}, reason="feed stuck", source="broker"
     )
-    outcome = _race_behind(
-        _HeldChain(AuditEvent, "book"),
+    outcome = race_behind(
+        held_chain(AuditEvent, "book"),
         lambda: approval_approve(actor=people["alice"], request_id=request.pk),
         lambda: services.position_open(
             actor=people["paul"], instrument="GOLD_MINI", direction="SHORT", size=1, entry_price=71000
@@ -279,8 +208,8 @@ def test_a_manual_price_approval_and_a_feed_price_do_not_deadlock(people):
     _book(people, sizes=(2,))
     prices = [{"instrument": "GOLD_MINI", "price": "71050", "source": "desk"}]
     request = services.prices_record(actor=people["pam"], prices=prices, reason="feed down")
-    outcome = _race_behind(
-        _HeldChain(ApprovalDecision, ApprovalDecision.DEFAULT_CHAIN),
+    outcome = race_behind(
+        held_chain(ApprovalDecision, ApprovalDecision.DEFAULT_CHAIN),
         lambda: approval_approve(actor=people["alice"], request_id=request.pk),
         lambda: services.prices_record(
             actor=people["feed"], prices=[{"instrument": "GOLD_MINI", "price": "71060", "source": "feed"}]

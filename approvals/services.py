@@ -117,7 +117,7 @@ def approval_approve(*, actor, request_id: int, comment: str = "") -> ApprovalRe
         _check_decidable(request, actor)
         approvable = registry.get(request.action)
         if approvable is not None:
-            approvable.lock(request)  # the action's rows before any chain (Approvable.lock)
+            request.locked = approvable.lock(request)  # the action's rows before any chain (Approvable.lock)
         _decide(request, actor, Verdict.APPROVE, comment)
         _audit(actor, ApprovalsAction.REQUEST_APPROVED, request, comment=comment)
         approvals = request.decisions.filter(verdict=Verdict.APPROVE).count()

@@ -17,9 +17,9 @@ from journal.models import JournalEntry
 
 from .harness import Bounded, DrillFailed, check, open_position, request_correction, seed_book, sweeping, wait_for
 
-# Full size: four approvers' clients at once. The short version (`make test`) approves one at a time:
-# concurrent approvals of corrections and overrides can deadlock (docs/drills.md, "Findings" 1),
-# which fails the full drill until fixed; the short one keeps checking exactly-once under worker kills.
+# Full size: four approvers' clients at once, so approvals meet proposals, opens and each other on one
+# instrument (they deadlocked until the book kept one lock order: docs/drills.md, "Findings" 1 and 6).
+# The short version (`make test`) approves one at a time and keeps checking exactly-once under worker kills.
 FULL = {"approvals": 1000, "threads": 4, "seconds": 900}
 SHORT = {"approvals": 50, "threads": 1, "seconds": 90}
 OVERRIDE_EVERY = 5  # one approval in five is a price override, the others corrections

@@ -22,7 +22,7 @@ from .. import guards
 from ..actions import BookAction
 from ..models import LedgerKind, Position, PositionStatus
 from ..selectors import latest_price
-from .locks import lock_positions
+from .locks import lock_book_chain, lock_positions
 from .positions import clean_facts, close_recorded, locked_position, open_recorded
 
 SUBJECT = "book.position"
@@ -153,7 +153,10 @@ class Correction(Approvable):
         _clean_correct(payload.get("correct"))
 
     def lock(self, request) -> None:
-        lock_positions([request.payload["position_id"]])
+        lock_positions([request.payload["position_id"]])  # not its instrument: the new leg only references one
+        for lock in guards.correction_locks():  # the rows its hooks change (recon's break)
+            lock(request=request)
+        lock_book_chain()
 
     def execute(self, request: ApprovalRequest, *, actor) -> dict:
         """Close wrong at entry (P&L 0), open right, journal the trail; one transaction."""

@@ -76,7 +76,13 @@ def approval_request_create(
 
 
 def _locked(request_id: int) -> ApprovalRequest:
-    request = ApprovalRequest.objects.select_for_update().filter(pk=request_id).first()
+    # The requester comes along (an executor names them), unlocked: only the request row is locked.
+    request = (
+        ApprovalRequest.objects.select_related("requested_by")
+        .select_for_update(of=("self",))
+        .filter(pk=request_id)
+        .first()
+    )
     if request is None:
         raise NotFound(f"Approval request {request_id} does not exist.")
     return request

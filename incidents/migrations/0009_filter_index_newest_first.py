@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0008_post_outage_runbook'),
+        ("incidents", "0008_post_outage_runbook"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='incident',
-            name='incident_filter',
+            model_name="incident",
+            name="incident_filter",
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['status', 'severity', 'id', 'declared_at'], name='incident_filter_newest'),
+            model_name="incident",
+            index=models.Index(fields=["status", "severity", "id", "declared_at"], name="incident_filter_newest"),
         ),
     ]

@@ -182,6 +182,7 @@ def test_an_overdue_proposal_no_longer_blocks_a_new_one(api, open_position):
     assert _propose(api, position, who="paul").status_code == 202
 
 
+@pytest.mark.postgres  # SQLite appends to a chain in three statements, not one
 def test_proposing_and_approving_a_correction_cost_a_bounded_number_of_queries(
     api, open_position, django_assert_max_num_queries
 ):

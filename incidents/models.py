@@ -193,7 +193,9 @@ class Incident(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["status", "severity", "declared_at", "id"], name="incident_filter"),
+            # The list's filter walks newest first (ORDER BY id DESC LIMIT 51) within one status and
+            # severity; declared_at is a key column so `since`/`until` are checked in the index.
+            models.Index(fields=["status", "severity", "id", "declared_at"], name="incident_filter_newest"),
             models.Index(fields=["declared_at", "id"], name="incident_declared"),
         ]
 

@@ -55,8 +55,13 @@ def _plain_facts(facts: dict) -> dict:
 def correction_preview(*, position_id, correct: dict) -> dict:
     """What the approval will do, checked now: the wrong and right facts and the three steps."""
     with transaction.atomic():
-        position = locked_position(position_id)
-        _check_correctable(position)
+        return _preview(position_id, correct)
+
+
+def _preview(position_id, correct: dict) -> dict:
+    """`correction_preview` in the caller's transaction (the position stays locked until it ends)."""
+    position = locked_position(position_id)
+    _check_correctable(position)
     right = _clean_correct(correct)
     if right == facts_of(position):
         raise Invalid(
@@ -105,7 +110,7 @@ def correction_propose(*, actor, position_id, reason: str, correct: dict, origin
     when the correction executes."""
     origin = _clean_origin(origin)
     with transaction.atomic():
-        payload = correction_preview(position_id=position_id, correct=correct)
+        payload = _preview(position_id, correct)
         if origin:
             payload["origin"] = origin
         return approval_request_create(

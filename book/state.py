@@ -7,7 +7,6 @@ stored total with one recomputed from open positions detects a partial or lost w
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from .models import PortfolioState, Position, starting_equity
@@ -31,25 +30,21 @@ def _save(state: PortfolioState) -> None:
     state.save()
 
 
-def _apply(**deltas) -> None:
-    """Add the deltas in one UPDATE, which locks the row to commit as `state_locked` does (no read first)."""
-    moved = {name: F(name) + delta for name, delta in deltas.items()}
-    if not PortfolioState.objects.filter(pk=1).update(updated_at=timezone.now(), **moved):
-        state_locked()  # first use: create the row, then move it
-        PortfolioState.objects.filter(pk=1).update(updated_at=timezone.now(), **moved)
-
-
 def state_apply_open(position: Position) -> None:
-    _apply(open_positions=1, total_risk_amount=position.risk_amount(), margin_used=position.margin())
+    state = state_locked()
+    state.open_positions += 1
+    state.total_risk_amount += position.risk_amount()
+    state.margin_used += position.margin()
+    _save(state)
 
 
 def state_apply_close(position: Position) -> None:
-    _apply(
-        open_positions=-1,
-        total_risk_amount=-position.risk_amount(),
-        margin_used=-position.margin(),
-        closed_equity=position.realized_pnl or Decimal("0"),
-    )
+    state = state_locked()
+    state.open_positions -= 1
+    state.total_risk_amount -= position.risk_amount()
+    state.margin_used -= position.margin()
+    state.closed_equity += position.realized_pnl or Decimal("0")
+    _save(state)
 
 
 def state_apply_mark() -> None:

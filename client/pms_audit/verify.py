@@ -34,7 +34,20 @@ class ChainFailed(ValueError):
 
 _scan = json.JSONDecoder().scan_once  # json.loads' parser (C), without its per-call wrappers
 _string = json.encoder.encode_basestring  # json.dumps' text of a str with ensure_ascii=False (C)
-_value = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _encoder():
+    """json.dumps' canonical encoding of any JSON value, its C encoder made once: JSONEncoder.encode makes
+    one per call, which costs more than encoding a small payload."""
+    options = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    make = json.encoder.c_make_encoder
+    if make is None:  # an interpreter without the C accelerator
+        return options.encode
+    chunks = make(None, options.default, _string, None, ":", ",", True, False, True)  # as JSONEncoder.iterencode
+    return lambda value: "".join(chunks(value, 0))
+
+
+_value = _encoder()
 
 
 def _read(line: bytes):

@@ -236,7 +236,7 @@ def _reader(model: type[ChainedModel], chain: str, batch: int) -> tuple[Fetch, C
     steps = fastpath.plan(model) if connection.vendor == "postgresql" else None
     if steps is None:
         return _generic_reader(model, chain, batch)
-    sql = fastpath.select_sql(model, steps, batch)
+    sql = fastpath.select_sql(model, steps, min(batch, fastpath.BATCH))
     encode_values = fastpath.row_encoder(steps)
 
     def fetch(after_seq: int, upto: int | None = None) -> list[tuple]:

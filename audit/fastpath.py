@@ -29,6 +29,10 @@ from .canonical import dumps
 # Python canonicalizes when the database could not (the column's SQL name).
 Plan = list[tuple[str, str | None]]
 
+# Rows per query: the plan's estimated cost stays under PostgreSQL's jit_above_cost, whose compilation of
+# these expressions costs more than it saves (measured: 50,000 rows a query, about 5% more CPU).
+BATCH = 10_000
+
 UTC_TEXT = """to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
 
 
@@ -130,7 +134,9 @@ def select_sql(model, steps: Plan, batch: int | None = None) -> str:
         f" encode(sha256(convert_to(prev_hash || {text_sql(steps)}, 'UTF8')), 'hex') AS computed FROM ("
         f'SELECT * FROM "{model._meta.db_table}" WHERE chain = %s AND seq > %s AND seq <= %s ORDER BY seq{limit}'
         ") AS r WINDOW w AS (ORDER BY seq)) AS s WHERE lag_seq IS NULL OR next_seq IS NULL OR computed IS NULL"
-        " OR computed <> hash OR seq <> lag_seq + 1 OR prev_hash <> lag_hash ORDER BY seq"
+        # IS DISTINCT FROM: a hash or prev_hash a superuser set to NULL is a failing row, not an unknown one
+        " OR computed IS DISTINCT FROM hash OR seq IS DISTINCT FROM lag_seq + 1 OR prev_hash IS DISTINCT FROM lag_hash"
+        " ORDER BY seq"
     )
 
 

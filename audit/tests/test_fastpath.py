@@ -83,3 +83,23 @@ def test_the_database_renders_json_as_python_does_or_leaves_it(db, payload):
         assert text == dumps(normalize(payload)).decode()
     else:
         assert text is None
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("seq", "change"),
+    [
+        (4, "payload = '{\"n\": 99}'"),  # a payload the database renders
+        (5, 'payload = \'{"deep": {"n": 99}}\''),  # one it leaves to Python
+        (6, 'payload = \'{"b": 1, "aa": 2}\''),  # two keys: jsonb orders them by length, the hash by code point
+        (7, "occurred_at = occurred_at + interval '1 microsecond'"),
+    ],
+)
+def test_a_rewritten_row_inside_a_batch_is_named(superuser_sql, seq, change):
+    """The database returns only the rows Python must see: a rewritten one among them, wherever it is."""
+    payloads = [{"n": 1}, {"deep": {"n": 1}}, {"b": 1, "aa": 2}, {}]
+    events = [event_record(actor=None, action="audit.chains.verified", payload=payloads[n % 4]) for n in range(12)]
+    assert verify_chain(Event, "audit", batch=10).ok
+    superuser_sql(f"UPDATE audit_event SET {change} WHERE id = %s", [events[seq - 1].pk])
+    report = verify_chain(Event, "audit", batch=10)
+    assert (report.ok, report.broken["seq"], report.broken["field"], report.head_seq) == (False, seq, "hash", seq - 1)

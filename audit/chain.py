@@ -289,7 +289,9 @@ def _walk(fetch: Fetch, encode: Callable, walk: Walk, upto: int | None) -> Walk:
                 problem = ("seq", seq + 1, row[1])
             elif row[2] != prev:
                 problem = ("prev_hash", prev, row[2])
-            elif (computed := row[6] or sha256(prev.encode("ascii") + encode(row)).hexdigest()) != row[3]:
+            elif row[6] != row[3] and (computed := sha256(prev.encode("ascii") + encode(row)).hexdigest()) != row[3]:
+                # Python is the judge of a hash the database did not match: a difference in its rendering
+                # can raise no false alarm, and a mismatch it found is confirmed from the row's content.
                 problem = ("hash", computed, row[3])
             if problem:
                 walk.seq, walk.prev, walk.problem = seq, prev, (row, *problem)

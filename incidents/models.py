@@ -360,6 +360,10 @@ class DeliveryQuerySet(models.QuerySet):
         """Recorded but not picked up by a worker (the broker was down, the message lost): re-send."""
         return self.filter(state=Delivery.State.PENDING, created_at__lt=timezone.now() - older_than)
 
+    def stuck(self, older_than: timedelta):
+        """Left `sending` (started_at: the latest attempt) longer than any retry waits: its worker died."""
+        return self.filter(state=Delivery.State.SENDING, started_at__lt=timezone.now() - older_than)
+
 
 class Delivery(models.Model):
     """One message to one target (an e-mail address or a webhook): the outbox row.

@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from django.utils.text import Truncator
 
 from . import outbox, roles
 from .errors import ServiceError
@@ -136,12 +137,16 @@ class ReadOnlyInline(RoleChecked, admin.TabularInline):
 class OutboxMessageAdmin(ReadOnlyAdmin):
     """The outbox (core/outbox.py): what is waiting, what ran, and what failed for good and why."""
 
-    list_display = ["id", "handler", "args", "status", "attempts", "created_at", "due_at", "finished_at", "error"]
+    list_display = ["id", "handler", "args", "status", "attempts", "created_at", "due_at", "finished_at", "error_start"]
     list_filter = ["status", "handler", "created_at"]
     search_fields = ["=id", "handler", "error"]
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
     ordering = ["-pk"]
     actions = ["send_again"]
+
+    @admin.display(description="error")
+    def error_start(self, obj: OutboxMessage) -> str:
+        return Truncator(obj.error).chars(120)
 
     @action(roles.OPS, description="Send again (failed messages only)")
     def send_again(self, request, queryset):

@@ -406,7 +406,7 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)  # the latest attempt's start (Delivery.objects.stuck)
     finished_at = models.DateTimeField(null=True, blank=True)
     acknowledge_link = models.BooleanField(default=False, help_text="The message carries a one-use acknowledge link.")
     link_used_at = models.DateTimeField(null=True, blank=True)

@@ -146,7 +146,9 @@ def sweep() -> int:
     stuck = timezone.timedelta(seconds=settings.INCIDENTS_DELIVERY_STUCK_AFTER_SECONDS)
     for pk, attempts, error in Delivery.objects.stuck(stuck).values_list("pk", "attempts", "last_error")[:500]:
         if attempts > settings.INCIDENTS_DELIVERY_RETRIES:
-            fail(pk, error or "worker lost: left sending after its last attempt")
+            with locks.try_lock(f"incidents.deliver:{pk}") as mine:  # not while a late attempt still sends
+                if mine:
+                    fail(pk, error or "worker lost: left sending after its last attempt")
         else:
             ids.append(pk)
     return sum(1 for pk in ids if send(TASK, pk))

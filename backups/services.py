@@ -24,6 +24,7 @@ from . import engine, heartbeat, pgtools, verification
 from .actions import BackupsAction
 from .errors import BackupError
 from .models import Backup, BackupStatus, Restore, RestoreStatus
+from .restore_job import RestoreJob
 
 DISK_FULL_SIGNS = ("No space left on device", "database or disk is full")
 RUNNING = (BackupStatus.QUEUED, BackupStatus.RUNNING, BackupStatus.VERIFYING)
@@ -267,12 +268,31 @@ def backups_mark_stale(*, actor="system:backups") -> int:
     return count
 
 
+def restores_expire(*, actor="system:backups") -> int:
+    """Fail the queued restores no worker took within RESTORE_NEVER_STARTED_AFTER_SECONDS.
+
+    A restore replaces the live database: run hours after its approval (a broker away all that
+    time), it would surprise a desk that has traded since. It must be asked for, and approved, again."""
+    limit = settings.RESTORE_NEVER_STARTED_AFTER_SECONDS
+    old = Restore.objects.filter(status=RestoreStatus.QUEUED, created_at__lt=timezone.now() - timedelta(seconds=limit))
+    count = 0
+    for pk in old.values_list("pk", flat=True):
+        with transaction.atomic():
+            restore = Restore.objects.select_for_update().filter(pk=pk, status=RestoreStatus.QUEUED).first()
+            if restore is None:
+                continue  # a worker took it meanwhile
+            why = f"never started: no worker took it within {limit} s; the live database was not changed"
+            RestoreJob(restore, actor).finish(RestoreStatus.FAILED, f"{why}; request it again")
+        count += 1
+    return count
+
+
 @locks.exclusive("backups.sweep")
 def backups_sweep(*, actor="system:backups") -> dict | None:
     """Beat, every minute: declare dead runs dead, and re-send queued work the broker never delivered.
 
     Re-sending is safe: a run claims its row first (`_claim`, `procedure.restore_run`), a duplicate exits."""
-    dead = backups_mark_stale(actor=actor)
+    dead = backups_mark_stale(actor=actor) + restores_expire(actor=actor)
     limit = timezone.now() - timedelta(seconds=settings.BACKUP_RESEND_AFTER_SECONDS)
     backups = list(Backup.objects.filter(status=BackupStatus.QUEUED, started_at__lt=limit).values_list("pk", flat=True))
     restores = list(

@@ -249,3 +249,26 @@ def test_approving_a_restore_with_the_broker_down_answers_200_and_the_restore_ru
     assert tasks.restore_run(restore.pk) == RestoreStatus.SUCCEEDED
     assert tasks.restore_run(restore.pk) == RestoreStatus.SUCCEEDED  # a second delivery does nothing
     assert Event.objects.filter(action="backups.restore.succeeded").count() == 1
+
+
+def test_a_restore_queued_longer_than_its_bound_is_failed_not_run_late(api, broker, settings, audited_rows):
+    """A restore approved during a long outage must not replace the live database hours later."""
+    audited_rows(2)
+    target = made(services.backup_run(backup_id=services.backup_start(actor="system:tests", trigger="api").pk).pk)
+    asked = api["oscar"].post("/api/v1/ops/restores", {"backup_id": target.pk, "reason": "drill"}, format="json")
+    broker.stop()
+    api["alice"].post(f"/api/v1/approvals/{asked.json()['approval_request_id']}/approve", {}, format="json")
+    restore = Restore.objects.get()
+    late = timezone.now() - timedelta(seconds=settings.RESTORE_NEVER_STARTED_AFTER_SECONDS + 1)
+    Restore.objects.filter(pk=restore.pk).update(created_at=late)
+    broker.start()
+
+    swept = services.backups_sweep()
+
+    assert swept["resent_restores"] == [] and swept["dead"] == 1
+    assert sent(broker) == []
+    restore.refresh_from_db()
+    assert restore.status == RestoreStatus.FAILED and "request it again" in restore.error
+    assert restore.started_at is None and restore.pre_restore_backup is None  # nothing of it ran
+    assert tasks.restore_run(restore.pk) == RestoreStatus.FAILED  # a late delivery does nothing
+    assert Event.objects.filter(action="backups.restore.failed", subject_id=str(restore.pk)).count() == 1

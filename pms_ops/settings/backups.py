@@ -16,6 +16,8 @@ BACKUP_STALE_AFTER_SECONDS = _env.int("BACKUP_STALE_AFTER_SECONDS", default=300)
 # sweeper re-sends it every minute. One no worker took within this long is failed, so that a
 # request nobody will ever run does not hold the one-backup-at-a-time slot for ever.
 BACKUP_NEVER_STARTED_AFTER_SECONDS = _env.int("BACKUP_NEVER_STARTED_AFTER_SECONDS", default=6 * 3600)
+# A queued restore no worker took within this is failed, not run late over what the desk did since.
+RESTORE_NEVER_STARTED_AFTER_SECONDS = _env.int("RESTORE_NEVER_STARTED_AFTER_SECONDS", default=30 * 60)
 # A running backup writes heartbeat_at at every step and at least this often in between.
 BACKUP_HEARTBEAT_SECONDS = _env.int("BACKUP_HEARTBEAT_SECONDS", default=30)
 # Queued work not started after this long is sent to the broker again by the sweeper.

@@ -334,46 +334,31 @@ def login(browser, live_server):
         context.close()
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db):
-    """A real `celery worker` subprocess on Redis and the test database (PostgreSQL + Redis only)."""
+@contextlib.contextmanager
+def worker_process(redis_url: str, *, pool: str = "solo", **extra_env):
+    """A real `celery worker` subprocess on `redis_url` (broker and results) and the test database;
+    this process's Celery talks to the same broker (`app.control.ping` saw it start)."""
     from django.conf import settings
     from django.db import connection
 
     from core import dbroles
     from pms_ops.celery import app
 
-    if connection.vendor != "postgresql" or not settings.REDIS_URL:
-        pytest.fail("celery_worker_process needs PostgreSQL and REDIS_URL: mark the test `postgres`.")
+    if connection.vendor != "postgresql" or not redis_url:
+        pytest.fail("a worker subprocess needs PostgreSQL and Redis: mark the test `postgres`.")
     env = dict(os.environ)
     env.update(
         DATABASE_URL=dbroles.url(connection.settings_dict),
         DATABASE_OWNER_URL=dbroles.url(dbroles.owner_settings()),
-        REDIS_URL=settings.REDIS_URL,
+        REDIS_URL=redis_url,
         DJANGO_SETTINGS_MODULE="pms_ops.settings.test",
         CELERY_TASK_ALWAYS_EAGER="false",
+        **extra_env,
     )
     hostname = f"test-{uuid.uuid4().hex[:8]}@%h"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "pms_ops",
-            "worker",
-            "--pool",
-            "solo",
-            "--hostname",
-            hostname,
-            "--loglevel",
-            "WARNING",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        env=env,
-        cwd=settings.BASE_DIR,
-    )
+    args = ["worker", "--pool", pool, "--hostname", hostname, "--loglevel", "WARNING"]
+    args += ["--without-gossip", "--without-mingle"] + (["--concurrency", "2"] if pool == "prefork" else [])
+    process = subprocess.Popen([sys.executable, "-m", "celery", "-A", "pms_ops", *args], env=env, cwd=settings.BASE_DIR)
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
@@ -389,6 +374,21 @@ def celery_worker_process(transactional_db):
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real `celery worker` subprocess on Redis and the test database (PostgreSQL + Redis only)."""
+    from django.conf import settings
+
+    with worker_process(settings.REDIS_URL) as process:
+        yield process
+
+
+@pytest.fixture
+def start_worker(transactional_db):
+    """`with start_worker(redis_url, pool=...) as process:` a worker on a broker of the test's choosing."""
+    return worker_process
 
 
 # --- Faults: a broker and a mail server of the test's own, stopped and started by the test ------

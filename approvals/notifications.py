@@ -21,6 +21,7 @@ from .models import ApprovalRequest
 
 MAIL = "approvals.mail_request_waiting"
 WEBHOOK = "approvals.post_request_waiting"
+DELIVERY_HEADER = "X-PMS-Delivery"
 
 
 def request_waiting(request_id: int) -> None:
@@ -64,5 +65,8 @@ def post_request_waiting(request_id: int) -> None:
         return  # switched off since the request was made
     subject, body = _notice(ApprovalRequest.objects.select_related("requested_by").get(pk=request_id))
     data = json.dumps({"text": f"{subject}\n{body}"}).encode()
-    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"}, method="POST")  # noqa: S310 (scheme checked)
+    # The same id on every attempt: a post retried after a worker died mid-send can be dropped by the
+    # receiver (at-least-once delivery; incidents' webhooks carry their Delivery's id the same way).
+    headers = {"Content-Type": "application/json", DELIVERY_HEADER: f"approvals.request.{request_id}.waiting"}
+    req = urllib.request.Request(url, data=data, headers=headers, method="POST")  # noqa: S310 (scheme checked)
     urllib.request.urlopen(req, timeout=5).close()  # noqa: S310

@@ -20,11 +20,14 @@ class Approvable:
     def validate(self, payload: dict) -> None:
         """Refuse a payload before any request is opened: raise core.errors.Invalid (or another ServiceError)."""
 
-    def lock(self, request) -> None:
-        """Lock the rows `execute` will change, before approving appends to any chain. Writers lock
-        their rows first and chains after (a chain's lock is held to commit); approving in the same
-        order is what keeps an approval and, say, a new correction of the same position from
-        deadlocking. Must not raise for rows that are gone: `execute` reports that."""
+    def lock(self, request) -> object:
+        """Lock the rows `execute` will change, and any chain it appends to that others take first,
+        before approving appends to any chain. Writers lock their rows first and chains after (a
+        chain's lock is held to commit; the book's order is in book/services/locks.py); approving in
+        the same order is what keeps an approval and, say, a new correction of the same position from
+        deadlocking. What it returns (the rows it locked) reaches `execute` as `request.locked`:
+        locking more rows there, after the approvals chains, could deadlock. Must not raise for rows
+        that are gone: `execute` reports that."""
 
     def execute(self, request, *, actor) -> dict | None:
         """Do the action inside the approving transaction; raise to fail it (nothing of it remains)."""

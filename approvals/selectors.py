@@ -2,16 +2,18 @@
 
 import logging
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from . import registry
-from .models import ApprovalRequest
+from .models import ApprovalDecision, ApprovalRequest
 
 log = logging.getLogger(__name__)
 
 
 def requests() -> QuerySet:
-    return ApprovalRequest.objects.select_related("requested_by").prefetch_related("decisions__decided_by")
+    """With the requester, and the decisions with their deciders in one query (not one more per level)."""
+    decisions = Prefetch("decisions", queryset=ApprovalDecision.objects.select_related("decided_by"))
+    return ApprovalRequest.objects.select_related("requested_by").prefetch_related(decisions)
 
 
 def label(action: str) -> str:

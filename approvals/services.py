@@ -52,7 +52,8 @@ def approval_request_create(
     approvable.validate(payload)
     action = approvable.name  # a former (aliased) name opens a request under the current one
     policy = ApprovalPolicy.for_action(action)
-    with transaction.atomic():
+    # No savepoint: every refusal was raised above; a database error dooms the caller's transaction anyway.
+    with transaction.atomic(savepoint=False):
         request = ApprovalRequest.objects.create(
             action=action,
             payload=payload,
@@ -76,13 +77,20 @@ def approval_request_create(
 
 
 def _locked(request_id: int) -> ApprovalRequest:
-    request = ApprovalRequest.objects.select_for_update().filter(pk=request_id).first()
+    # The requester comes along (an executor names them), unlocked: only the request row is locked.
+    request = (
+        ApprovalRequest.objects.select_related("requested_by")
+        .select_for_update(of=("self",))
+        .filter(pk=request_id)
+        .first()
+    )
     if request is None:
         raise NotFound(f"Approval request {request_id} does not exist.")
     return request
 
 
-def _check_decidable(request: ApprovalRequest, actor) -> None:
+def _check_decidable(request: ApprovalRequest, actor) -> int:
+    """Refuse what actor may not decide; else the approvals it has so far (one read, under the request's lock)."""
     if request.is_expired:  # the beat task records the expiry; nothing is decided here
         raise Conflict(f"Approval request {request.pk} expired at {request.expires_at:%Y-%m-%d %H:%M} UTC.")
     if request.status != Status.PENDING:
@@ -94,8 +102,10 @@ def _check_decidable(request: ApprovalRequest, actor) -> None:
         raise Forbidden("You cannot decide your own request: a second person must.")
     if not has_role(actor, *request.approver_roles):
         raise Forbidden(f"Deciding this request needs the role: {', '.join(request.approver_roles)}.")
-    if request.decisions.filter(decided_by=actor).exists():
+    decisions = list(request.decisions.values_list("decided_by_id", "verdict"))
+    if any(decided_by == actor.pk for decided_by, _ in decisions):
         raise Conflict(f"You have already decided request {request.pk}.")
+    return sum(verdict == Verdict.APPROVE for _, verdict in decisions)
 
 
 def _decide(request: ApprovalRequest, actor, verdict: str, comment: str) -> None:
@@ -114,14 +124,14 @@ def approval_approve(*, actor, request_id: int, comment: str = "") -> ApprovalRe
     """Record an approval; the last required one executes the action in this transaction."""
     with transaction.atomic():
         request = _locked(request_id)
-        _check_decidable(request, actor)
+        approved_before = _check_decidable(request, actor)
         approvable = registry.get(request.action)
         if approvable is not None:
-            approvable.lock(request)  # the action's rows before any chain (Approvable.lock)
+            request.locked = approvable.lock(request)  # the action's rows before any chain (Approvable.lock)
         _decide(request, actor, Verdict.APPROVE, comment)
         _audit(actor, ApprovalsAction.REQUEST_APPROVED, request, comment=comment)
-        approvals = request.decisions.filter(verdict=Verdict.APPROVE).count()
-        if approvals >= request.required_approvals:
+        # Every decision takes the request's lock (`_locked`): none came in since that read.
+        if approved_before + 1 >= request.required_approvals:
             _execute(request, actor)
     return request
 

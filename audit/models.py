@@ -42,7 +42,8 @@ class AppendOnlyQuerySet(models.QuerySet):
             return super().bulk_create(objs, *args, **kwargs)
         from .chain import link  # chain.py builds on this module
 
-        with transaction.atomic(using=self.db):
+        # No savepoint: nothing rolls back to it; a failure still dooms the caller's transaction.
+        with transaction.atomic(using=self.db, savepoint=False):
             for chain in dict.fromkeys(o.chain_name() for o in unlinked):
                 link([o for o in unlinked if o.chain == chain])
             return super().bulk_create(objs, *args, **kwargs)

@@ -95,8 +95,8 @@ class ConsistencySerializer(serializers.Serializer):
 
 def params(serializer_class, request) -> dict:
     """Strict query parameters: unknown ones and bad values are a 400 naming them."""
-    filters.refuse_unknown(request.query_params, set(serializer_class().fields))
     serializer = serializer_class(data=request.query_params.dict())
+    filters.refuse_unknown(request.query_params, set(serializer.fields))  # one instance: its fields are copied once
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 

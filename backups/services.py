@@ -24,9 +24,11 @@ from . import engine, heartbeat, pgtools, verification
 from .actions import BackupsAction
 from .errors import BackupError
 from .models import Backup, BackupStatus, Restore, RestoreStatus
+from .restore_job import RestoreJob
 
 DISK_FULL_SIGNS = ("No space left on device", "database or disk is full")
 RUNNING = (BackupStatus.QUEUED, BackupStatus.RUNNING, BackupStatus.VERIFYING)
+STARTED = (BackupStatus.RUNNING, BackupStatus.VERIFYING)  # what a worker holds and heartbeats
 FINISHED_FIELDS = ["file", "files", "size", "sha256", "row_counts", "chain_heads", "migrations"]
 
 
@@ -47,7 +49,8 @@ def _directory(now) -> Path:
 def backup_start(*, actor, trigger: str) -> Backup:
     """Open the `queued` inventory row of a new backup; one may be active at a time (the database says so).
 
-    Dead runs are swept first, so only a run heard from lately (heartbeat_at) answers "already running"."""
+    Dead runs are swept first, so only a queued backup still to be sent or a run heard from lately
+    (heartbeat_at) answers "already running"."""
     backups_mark_stale()
     now = timezone.now()
     try:
@@ -252,13 +255,15 @@ def backup_verification_record(*, backup_id: int, actor, result: dict) -> Backup
 
 
 def backups_mark_stale(*, actor="system:backups") -> int:
-    """Declare dead what was not heard from for BACKUP_STALE_AFTER_SECONDS (a lost task, a killed worker).
+    """Declare dead the runs not heard from for BACKUP_STALE_AFTER_SECONDS (a killed worker, a lost run).
 
-    Queued or running: failed, partial files removed. Verifying: its files are whole, so they are kept,
-    the scratch database dropped and the backup marked bad until verified again. Nothing stays blocking."""
+    Running: failed, partial files removed. Verifying: its files are whole, so they are kept, the
+    scratch database dropped and the backup marked bad until verified again. A queued backup never
+    started, so nothing of it died: the sweeper re-sends it, however long the broker was away, and
+    only one no worker took within BACKUP_NEVER_STARTED_AFTER_SECONDS is failed. Nothing stays blocking."""
     seen = Coalesce("heartbeat_at", "started_at")
-    stale = Backup.objects.running().alias(seen=seen).filter(seen__lt=_stale_limit())
-    why = f"abandoned: not heard from for {settings.BACKUP_STALE_AFTER_SECONDS} s (task lost or worker killed?)"
+    stale = Backup.objects.filter(status__in=STARTED).alias(seen=seen).filter(seen__lt=_stale_limit())
+    why = f"abandoned: not heard from for {settings.BACKUP_STALE_AFTER_SECONDS} s (worker killed?)"
     count = 0
     for pk, status in stale.values_list("pk", "status"):
         drop_scratch(pk)
@@ -268,6 +273,30 @@ def backups_mark_stale(*, actor="system:backups") -> int:
         else:
             backup_fail(backup_id=pk, actor=actor, error=why)
         count += 1
+    limit = settings.BACKUP_NEVER_STARTED_AFTER_SECONDS
+    never = Backup.objects.filter(status=BackupStatus.QUEUED, started_at__lt=timezone.now() - timedelta(seconds=limit))
+    for pk in never.values_list("pk", flat=True):
+        backup_fail(backup_id=pk, actor=actor, error=f"never started: no worker took it within {limit} s")
+        count += 1
+    return count
+
+
+def restores_expire(*, actor="system:backups") -> int:
+    """Fail the queued restores no worker took within RESTORE_NEVER_STARTED_AFTER_SECONDS.
+
+    A restore replaces the live database: run hours after its approval (a broker away all that
+    time), it would surprise a desk that has traded since. It must be asked for, and approved, again."""
+    limit = settings.RESTORE_NEVER_STARTED_AFTER_SECONDS
+    old = Restore.objects.filter(status=RestoreStatus.QUEUED, created_at__lt=timezone.now() - timedelta(seconds=limit))
+    count = 0
+    for pk in old.values_list("pk", flat=True):
+        with transaction.atomic():
+            restore = Restore.objects.select_for_update().filter(pk=pk, status=RestoreStatus.QUEUED).first()
+            if restore is None:
+                continue  # a worker took it meanwhile
+            why = f"never started: no worker took it within {limit} s; the live database was not changed"
+            RestoreJob(restore, actor).finish(RestoreStatus.FAILED, f"{why}; request it again")
+        count += 1
     return count
 
 
@@ -276,7 +305,7 @@ def backups_sweep(*, actor="system:backups") -> dict | None:
     """Beat, every minute: declare dead runs dead, and re-send queued work the broker never delivered.
 
     Re-sending is safe: a run claims its row first (`_claim`, `procedure.restore_run`), a duplicate exits."""
-    dead = backups_mark_stale(actor=actor)
+    dead = backups_mark_stale(actor=actor) + restores_expire(actor=actor)
     limit = timezone.now() - timedelta(seconds=settings.BACKUP_RESEND_AFTER_SECONDS)
     backups = list(Backup.objects.filter(status=BackupStatus.QUEUED, started_at__lt=limit).values_list("pk", flat=True))
     restores = list(

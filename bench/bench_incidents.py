@@ -78,11 +78,11 @@ def bench_war_room(user) -> dict:
 
 
 INSERT_INCIDENTS = """
-INSERT INTO incidents_incident (title, severity, status, version, detected_by, impact, symptoms, root_cause,
-  recovery_actions, recovery_time_reason, data_loss, data_loss_details, prevention, declared_by,
+INSERT INTO incidents_incident (title, public_title, severity, status, version, detected_by, impact, symptoms,
+  root_cause, recovery_actions, recovery_time_reason, data_loss, data_loss_details, prevention, declared_by,
   declared_at, started_at,
   acknowledged_at, resolved_at, closed_at, escalation_level)
-SELECT 'Bench incident ' || g,
+SELECT 'Bench incident ' || g, '',
        'P' || (1 + g %% 4),
        (ARRAY['declared','acknowledged','mitigated','resolved','closed'])[1 + g %% 5],
        1, 'probe:bench', '{}'::jsonb, '', '', '', '', false, '', '', 'bench-ivy',

@@ -5,7 +5,9 @@ Each guard takes no argument and raises `core.errors.Conflict` to refuse, e.g. o
 "trading is halted" (`ops.guards.refuse_when_halted`). A setting, so that book never
 imports the apps above it whose guards it runs (DESIGN.md, direction of imports). A correction
 hook takes the executed request and its result, inside the approving transaction, e.g. recon's
-"a correction proposed from a reconciliation break resolves the break".
+"a correction proposed from a reconciliation break resolves the break". The rows such a hook
+changes are locked first, by the hook's lock (`BOOK_CORRECTION_LOCKS`, called as lock(request=...)
+from `Correction.lock`), before approving appends to any chain (book/services/locks.py).
 """
 
 from collections.abc import Callable
@@ -22,3 +24,8 @@ def open_guards() -> list[Callable[[], None]]:
 def correction_hooks() -> list[Callable[..., None]]:
     """The followers `BOOK_CORRECTION_HOOKS` names, called as hook(request=..., result=..., actor=...)."""
     return [import_string(path) for path in settings.BOOK_CORRECTION_HOOKS]
+
+
+def correction_locks() -> list[Callable[..., None]]:
+    """The row locks `BOOK_CORRECTION_LOCKS` names, called as lock(request=...) before any chain."""
+    return [import_string(path) for path in settings.BOOK_CORRECTION_LOCKS]

@@ -1,9 +1,15 @@
 from django.apps import AppConfig
 
+from .actions import CoreAction
+from .roles import OPS
+
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Core"
+    audit_actions = (CoreAction,)
+    # The outbox's rows, for whoever runs the platform: what failed, and sending it again.
+    grants = {OPS: ("core.view_outboxmessage",)}
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

@@ -5,6 +5,7 @@ import contextlib
 import email
 import email.policy
 import json
+import logging
 import shutil
 import socket
 import subprocess
@@ -108,6 +109,8 @@ class PrivateSmtp:
         return len(self.messages)
 
     def start(self) -> None:
+        # aiosmtpd logs every connection at INFO from its own thread, after pytest has closed the stream.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
@@ -143,3 +146,71 @@ def locked_elsewhere(name: str) -> Iterator[None]:
     finally:
         release.set()
         thread.join(30)
+
+
+def held_chain(model, name: str) -> threading.Event:
+    """Hold a hash chain's lock in a transaction of another thread until the returned event is set."""
+    from django.db import connections, transaction
+
+    from audit import chain
+
+    taken, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                chain.lock_chain(model, name)
+                taken.set()
+                release.wait(60)
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=hold, daemon=True).start()
+    assert taken.wait(30), f"could not take the chain {name}"
+    return release
+
+
+def _waiting_for_locks() -> int:
+    """Backends of this database waiting for a lock (a row's, a transaction's or an advisory one)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+def _until_waiting(count: int) -> None:
+    for _ in range(600):  # a bound, not a timing: a writer queues within milliseconds
+        if _waiting_for_locks() >= count:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{count} writers never queued for their locks")
+
+
+def race_behind(release: threading.Event, first, second) -> dict:
+    """PostgreSQL: run `first` until it waits behind a held lock, then `second` until it waits too, then
+    let the lock go; {"first": result or exception, "second": …}. Puts two writers in a chosen order,
+    so a test meets the interleaving that deadlocks (the exception is PostgreSQL's "deadlock detected")."""
+    from django.db import connections
+
+    outcome: dict = {}
+
+    def run(key: str, call) -> None:
+        try:
+            outcome[key] = call()
+        except Exception as exc:  # the deadlock, or another refusal, is the test's to judge
+            outcome[key] = exc
+        finally:
+            connections.close_all()
+
+    threads = []
+    for count, (key, call) in enumerate((("first", first), ("second", second)), start=1):
+        threads.append(threading.Thread(target=run, args=(key, call)))
+        threads[-1].start()
+        _until_waiting(count)
+    release.set()
+    for thread in threads:
+        thread.join(60)
+    return outcome

@@ -19,9 +19,6 @@ from .harness import Bounded, check, declare_incident, seed_book, sweeping, wait
 # backup sent from the outbox is not waited for to the end of its verification.
 FULL = {"outage_seconds": 60, "threads": 4, "drain_limit": 60, "beat_every": None, "await_backup": True}
 SHORT = {"outage_seconds": 15, "threads": 3, "drain_limit": 30, "beat_every": 5, "await_backup": False}
-# Production's dead-run limit: with the drills' 8 s, the backup queued during the outage is declared
-# dead by the first sweep after the broker's return instead of being sent (docs/drills.md, "Findings").
-ENV = {"BACKUP_STALE_AFTER_SECONDS": "300"}
 READS = ["/api/v1/pms/journal", "/api/v1/pms/book/positions", "/api/v1/approvals/", "/api/v1/ops/backups", "/health"]
 
 

@@ -197,10 +197,16 @@ def _json(raw: bytes):
 
 
 class Webhook(http.server.ThreadingHTTPServer):
-    """The chat webhook (NOTIFY_WEBHOOK_URL) on 127.0.0.1: counts the notices per approval request."""
+    """The chat webhook (NOTIFY_WEBHOOK_URL) on 127.0.0.1: counts the notices per approval request.
+
+    A receiver that drops repeats by `X-PMS-Delivery`, as a chat bridge would: a post retried after
+    the worker died mid-send counts once, in `notices`, and is tallied in `redelivered`.
+    """
 
     def __init__(self):
         self.notices: Counter = Counter()
+        self.redelivered = 0
+        self.seen: set[str] = set()
         super().__init__(("127.0.0.1", 0), _Handler)
 
     @property
@@ -211,8 +217,13 @@ class Webhook(http.server.ThreadingHTTPServer):
 class _Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         text = json.loads(self.rfile.read(int(self.headers["Content-Length"]))).get("text", "")
-        for pk in re.findall(r"#(\d+)", text.splitlines()[0] if text else ""):
-            self.server.notices[int(pk)] += 1
+        delivery = self.headers.get("X-PMS-Delivery") or text
+        if delivery in self.server.seen:
+            self.server.redelivered += 1
+        else:
+            self.server.seen.add(delivery)
+            for pk in re.findall(r"#(\d+)", text.splitlines()[0] if text else ""):
+                self.server.notices[int(pk)] += 1
         self.send_response(204)
         self.end_headers()
 

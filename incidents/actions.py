@@ -14,6 +14,7 @@ class IncidentsAction(models.TextChoices):
     INCIDENT_REMINDED = "incidents.incident.reminded", "P1 commander reminded of the status-update cadence"
     INCIDENT_PAGED = "incidents.incident.paged", "On-call paged (or notified) at declaration"
     DELIVERY_FAILED = "incidents.delivery.failed", "A page, escalation or message could not be delivered"
+    DELIVERY_RESENT = "incidents.delivery.resent", "A failed page, escalation or message sent again by hand"
     STATUS_UPDATE_POSTED = "incidents.status_update.posted", "Stakeholder status update posted"
     STATUS_UPDATE_NUDGED = "incidents.status_update.nudged", "Communications lead nudged for a status update"
     PAGE_LINK_USED = "incidents.page.link_used", "A page's acknowledge link was used"

@@ -71,7 +71,11 @@ def _csv_row(incident: Incident) -> dict:
 
 
 def _incidents():
-    return Incident.objects.select_related("runbook_version__runbook").prefetch_related("roles__user", "checklist")
+    return Incident.objects.select_related("runbook_version__runbook")
+
+
+def _serialized(pk: int) -> dict:
+    return IncidentSerializer(selectors.with_parts([get_object_or_404(_incidents(), pk=pk)])[0]).data
 
 
 def _valid(serializer_class, data, **kwargs):
@@ -81,7 +85,7 @@ def _valid(serializer_class, data, **kwargs):
 
 
 def _incident_response(incident: Incident, code: int = status.HTTP_200_OK) -> Response:
-    return Response(IncidentSerializer(_incidents().get(pk=incident.pk)).data, status=code)
+    return Response(_serialized(incident.pk), status=code)
 
 
 class IncidentListView(generics.ListAPIView):
@@ -91,11 +95,10 @@ class IncidentListView(generics.ListAPIView):
     csv_columns = CSV_FIELDS
 
     def get_queryset(self):
-        return (
-            selectors.incidents_filtered(self.request.query_params)
-            .select_related("runbook_version__runbook")
-            .prefetch_related("roles__user", "checklist")
-        )
+        return selectors.incidents_filtered(self.request.query_params).select_related("runbook_version__runbook")
+
+    def paginate_queryset(self, queryset):
+        return selectors.with_parts(super().paginate_queryset(queryset))
 
     renderer_classes = [*generics.ListAPIView.renderer_classes, CSVRenderer]
 
@@ -119,7 +122,7 @@ class IncidentDetailView(APIView):
 
     @extend_schema(responses=IncidentSerializer, summary="One incident")
     def get(self, request, pk: int):
-        return Response(IncidentSerializer(get_object_or_404(_incidents(), pk=pk)).data)
+        return Response(_serialized(pk))
 
     @extend_schema(request=IncidentPatchSerializer, responses=IncidentSerializer, summary="Edit record fields")
     def patch(self, request, pk: int):

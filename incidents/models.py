@@ -193,7 +193,9 @@ class Incident(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["status", "severity", "declared_at", "id"], name="incident_filter"),
+            # The list's filter walks newest first (ORDER BY id DESC LIMIT 51) within one status and
+            # severity; declared_at is a key column so `since`/`until` are checked in the index.
+            models.Index(fields=["status", "severity", "id", "declared_at"], name="incident_filter_newest"),
             models.Index(fields=["declared_at", "id"], name="incident_declared"),
         ]
 
@@ -360,6 +362,10 @@ class DeliveryQuerySet(models.QuerySet):
         """Recorded but not picked up by a worker (the broker was down, the message lost): re-send."""
         return self.filter(state=Delivery.State.PENDING, created_at__lt=timezone.now() - older_than)
 
+    def stuck(self, older_than: timedelta):
+        """Left `sending` (started_at: the latest attempt) longer than any retry waits: its worker died."""
+        return self.filter(state=Delivery.State.SENDING, started_at__lt=timezone.now() - older_than)
+
 
 class Delivery(models.Model):
     """One message to one target (an e-mail address or a webhook): the outbox row.
@@ -402,7 +408,7 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)  # the latest attempt's start (Delivery.objects.stuck)
     finished_at = models.DateTimeField(null=True, blank=True)
     acknowledge_link = models.BooleanField(default=False, help_text="The message carries a one-use acknowledge link.")
     link_used_at = models.DateTimeField(null=True, blank=True)

@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import event_record
+from core import locks
+from core.errors import Conflict, NotFound
 from core.outbox import send, send_on_commit
 from incidents.actions import IncidentsAction
 
@@ -137,10 +139,42 @@ def record(
 
 
 def sweep() -> int:
-    """Ring again every delivery recorded but never started (its message was lost)."""
+    """Ring again every delivery recorded but never started (its message was lost), and every one left
+    `sending` by a worker that died between its retries; one out of retries is failed onto the timeline."""
     age = timezone.timedelta(seconds=settings.INCIDENTS_DELIVERY_SWEEP_AFTER_SECONDS)
     ids = list(Delivery.objects.never_started(age).values_list("pk", flat=True)[:500])
+    stuck = timezone.timedelta(seconds=settings.INCIDENTS_DELIVERY_STUCK_AFTER_SECONDS)
+    for pk, attempts, error in Delivery.objects.stuck(stuck).values_list("pk", "attempts", "last_error")[:500]:
+        if attempts > settings.INCIDENTS_DELIVERY_RETRIES:
+            with locks.try_lock(f"incidents.deliver:{pk}") as mine:  # not while a late attempt still sends
+                if mine:
+                    fail(pk, error or "worker lost: left sending after its last attempt")
+        else:
+            ids.append(pk)
     return sum(1 for pk in ids if send(TASK, pk))
+
+
+def resend(*, actor, delivery_id: int) -> Delivery:
+    """Send a delivery that failed for good again (the admin's "Send again"), with a full set of retries."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
+        if delivery is None:
+            raise NotFound(f"Delivery {delivery_id} does not exist.")
+        if delivery.state != Delivery.State.FAILED:
+            raise Conflict(f"Delivery #{delivery.pk} is {delivery.state}: only a failed one is sent again.")
+        failed = {"delivery": delivery.pk, "target": delivery.target, "attempts": delivery.attempts}
+        delivery.state, delivery.attempts = Delivery.State.PENDING, 0
+        delivery.started_at = delivery.finished_at = None
+        delivery.save(update_fields=["state", "attempts", "started_at", "finished_at"])
+        event_record(
+            actor=actor,
+            action=IncidentsAction.DELIVERY_RESENT,
+            subject_type="incidents.incident",
+            subject_id=delivery.incident_id,
+            payload={**failed, "error": delivery.last_error},
+        )
+        send_on_commit(TASK, delivery.pk)
+    return delivery
 
 
 def acknowledge_token(delivery: Delivery) -> str:
@@ -163,13 +197,21 @@ def sign(body: bytes) -> str:
 
 
 def attempt(delivery_id: int) -> str | None:
-    """Send once. None when sent (or nothing left to send), else the error, kept on the row."""
+    """Send once. None when sent (or nothing left to send), else the error, kept on the row.
+
+    Two runs of one delivery (a retry, and the sweeper's re-send of it as stuck) never send at once:
+    the one without the lock exits, and the one with it sends only what is not sent yet."""
+    with locks.try_lock(f"incidents.deliver:{delivery_id}") as mine:
+        return _attempt(delivery_id) if mine else None
+
+
+def _attempt(delivery_id: int) -> str | None:
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
         if delivery is None or delivery.state in (Delivery.State.SENT, Delivery.State.FAILED):
             return None
         delivery.state, delivery.attempts = Delivery.State.SENDING, delivery.attempts + 1
-        delivery.started_at = delivery.started_at or timezone.now()
+        delivery.started_at = timezone.now()  # this attempt's: the sweeper finds one its worker left
         delivery.save(update_fields=["state", "attempts", "started_at"])
     try:
         _send(delivery)
@@ -202,8 +244,8 @@ def fail(delivery_id: int, error: str) -> None:
     """The last retry failed: mark the row and say so on the incident's timeline (never a silent drop)."""
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related("incident").get(pk=delivery_id)
-        if delivery.state == Delivery.State.FAILED:
-            return
+        if delivery.state in (Delivery.State.SENT, Delivery.State.FAILED):
+            return  # a concurrent run got it through, or another already put the failure on the timeline
         delivery.state, delivery.finished_at, delivery.last_error = Delivery.State.FAILED, timezone.now(), error
         delivery.save(update_fields=["state", "finished_at", "last_error"])
         events.delivery_failed_event(delivery.incident, delivery, error)

@@ -35,12 +35,14 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
 
 
 class IncidentSerializer(serializers.ModelSerializer):
+    """Of an incident given its parts by `selectors.with_parts` (role_list, checklist_items)."""
+
     runbook = serializers.SerializerMethodField()
     roles = serializers.SerializerMethodField()
     recovery_time_seconds = serializers.SerializerMethodField()
     allowed_next = serializers.SerializerMethodField()
     # Declared once (not built per incident in a method): a list page serializes fifty incidents.
-    checklist = ChecklistItemSerializer(many=True, read_only=True)
+    checklist = ChecklistItemSerializer(many=True, read_only=True, source="checklist_items")
 
     class Meta:
         model = Incident
@@ -82,7 +84,7 @@ class IncidentSerializer(serializers.ModelSerializer):
         return {"slug": version.runbook.slug, "version": version.number} if version else None
 
     def get_roles(self, incident: Incident) -> dict[str, str]:
-        return {role.role: role.user.get_username() for role in incident.roles.all()}
+        return {role.role: role.user.get_username() for role in incident.role_list}
 
     def get_recovery_time_seconds(self, incident: Incident) -> float | None:
         value = incident.recovery_time()

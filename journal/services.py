@@ -117,8 +117,10 @@ def journal_entry_add(
     without its own `occurred_at` keeps the original's: it corrects the text, not when it happened.
     """
     tags = _mark_system(_clean(entry_type, content, occurred_at, tags), system)
-    with transaction.atomic():
-        cleaned_links = _clean_links(links)
+    cleaned_links = _clean_links(links)
+    # A savepoint only for an amendment, whose refusals are raised inside: a caller catching one keeps
+    # its transaction. Otherwise only a database error can escape, and that dooms the caller's anyway.
+    with transaction.atomic(savepoint=supersedes is not None):
         previous = _superseded(supersedes, author)
         now = timezone.now()
         entry = chain.append(

@@ -196,12 +196,23 @@ class BreakExplanation(Approvable):
         }
 
 
-def break_correction_executed(*, request: ApprovalRequest, result: dict, actor) -> None:
-    """book's correction hook: a correction proposed from a break resolves it, in the approving transaction."""
+def _origin_break(request: ApprovalRequest) -> Break | None:
+    """The break a correction was proposed from, locked; None if it was not, or is gone."""
     origin = request.payload.get("origin") or ""
     if not origin.startswith(ORIGIN_PREFIX):
-        return
-    brk = Break.objects.select_for_update().filter(pk=int(origin.removeprefix(ORIGIN_PREFIX))).first()
+        return None
+    return Break.objects.select_for_update().filter(pk=int(origin.removeprefix(ORIGIN_PREFIX))).first()
+
+
+def break_correction_lock(*, request: ApprovalRequest) -> None:
+    """book's correction lock: the break, before approving appends to a chain (as `break_explain` locks
+    it before the approvals chain); taken after it, an explanation proposed meanwhile deadlocked."""
+    _origin_break(request)
+
+
+def break_correction_executed(*, request: ApprovalRequest, result: dict, actor) -> None:
+    """book's correction hook: a correction proposed from a break resolves it, in the approving transaction."""
+    brk = _origin_break(request)  # locked already, by `break_correction_lock`
     if brk is None or brk.status != BreakStatus.OPEN:
         return  # resolved meanwhile (an accepted explanation): the correction stands on its own
     _resolve(

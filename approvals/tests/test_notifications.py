@@ -124,9 +124,11 @@ def test_a_worker_lost_mid_notice_is_retried_by_the_sweeper(smtp, pending, setti
 class _Chat(BaseHTTPRequestHandler):
     answers: list[int] = []
     received: list[bytes] = []
+    deliveries: list[str] = []
 
     def do_POST(self) -> None:
         self.received.append(self.rfile.read(int(self.headers["Content-Length"])))
+        self.deliveries.append(self.headers.get("X-PMS-Delivery", ""))
         self.send_response(self.answers.pop(0) if self.answers else 200)
         self.end_headers()
 
@@ -137,7 +139,7 @@ class _Chat(BaseHTTPRequestHandler):
 @pytest.fixture
 def chat(settings):
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Chat)
-    _Chat.answers, _Chat.received = [], []
+    _Chat.answers, _Chat.received, _Chat.deliveries = [], [], []
     threading.Thread(target=server.serve_forever, daemon=True).start()
     settings.NOTIFY_WEBHOOK_URL = f"http://127.0.0.1:{server.server_port}/hook"
     yield _Chat
@@ -155,6 +157,8 @@ def test_a_chat_outage_retries_the_webhook_without_mailing_twice(smtp, chat, pen
     outbox.outbox_sweep()
 
     assert len(chat.received) == 2 and f"#{request.pk}".encode() in chat.received[1]
+    # the retry carries the first post's delivery id, so a receiver can drop a repeat
+    assert chat.deliveries == [f"approvals.request.{request.pk}.waiting"] * 2
     assert OutboxMessage.objects.get(handler=notifications.WEBHOOK).status == OutboxStatus.DONE
     assert len(smtp.messages) == 1
 

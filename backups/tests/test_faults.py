@@ -124,7 +124,8 @@ def test_a_backup_abandoned_by_a_killed_worker_is_marked_failed_and_the_next_run
     half = directory / f"pms_ops_{abandoned.stamp}.pgdump.partial"
     half.write_bytes(b"PGDMP half a dump")  # what a worker killed mid-dump leaves behind
     Backup.objects.filter(pk=abandoned.pk).update(
-        started_at=timezone.now() - timedelta(seconds=settings.BACKUP_STALE_AFTER_SECONDS + 1)
+        status=BackupStatus.RUNNING,
+        heartbeat_at=timezone.now() - timedelta(seconds=settings.BACKUP_STALE_AFTER_SECONDS + 1),
     )
 
     fresh = make_backup()
@@ -136,8 +137,11 @@ def test_a_backup_abandoned_by_a_killed_worker_is_marked_failed_and_the_next_run
     assert selectors.newest_verified_backup() == fresh
 
 
-def test_a_queued_backup_younger_than_the_limit_is_left_alone(audited_rows):
+def test_a_queued_backup_older_than_the_dead_run_limit_is_left_alone(settings, audited_rows):
+    """Queued is not dead, only not yet delivered: the sweeper sends it again instead."""
     queued = services.backup_start(actor="system:tests", trigger="beat")
+    long_ago = timezone.now() - timedelta(seconds=settings.BACKUP_STALE_AFTER_SECONDS + 1)
+    Backup.objects.filter(pk=queued.pk).update(started_at=long_ago)
     assert services.backups_mark_stale() == 0
     queued.refresh_from_db()
     assert queued.status == BackupStatus.QUEUED

@@ -59,23 +59,52 @@ def test_broker_down_a_backup_is_accepted_queued_and_runs_once_the_broker_is_bac
     assert events("backups.backup.completed", made(backup.pk)) == 1
 
 
-def test_a_queued_backup_blocks_a_second_request_but_not_once_declared_dead(api, settings, audited_rows):
-    queued = services.backup_start(actor="system:tests", trigger="api")
+def test_a_queued_backup_blocks_a_second_request_until_it_runs_once_the_broker_is_back(
+    api, broker, settings, audited_rows
+):
+    """Issue 12 (drills' finding): a backup asked for during an outage longer than the dead-run limit
+    was failed at the broker's return instead of sent; queued is not dead, only not yet delivered."""
+    audited_rows(2)
+    broker.stop()
+    asked = api["oscar"].post(BACKUPS)
+    assert asked.status_code == 202, asked.content
+    queued = Backup.objects.get(pk=asked.json()["id"])
+    long_ago = timezone.now() - timedelta(seconds=settings.BACKUP_STALE_AFTER_SECONDS + 1)
+    Backup.objects.filter(pk=queued.pk).update(started_at=long_ago)  # the outage outlasted the dead-run limit
+
     refused = api["oscar"].post(BACKUPS)
     assert refused.status_code == 409
     assert (
         refused.json()["error"] == "conflict"
         and f"#{queued.pk} is already running (queued)" in refused.json()["detail"]
     )
-    old = timezone.now() - timedelta(seconds=settings.BACKUP_STALE_AFTER_SECONDS + 1)
-    Backup.objects.filter(pk=queued.pk).update(started_at=old)  # the broker never delivered it
+    assert services.backups_sweep()["broker_down"] is True
+    assert Backup.objects.get(pk=queued.pk).status == BackupStatus.QUEUED
+
+    broker.start()
+    swept = services.backups_sweep()
+    assert swept == {"dead": 0, "resent_backups": [queued.pk], "resent_restores": [], "broker_down": False}
+    assert sent(broker) == [("backups.backup_run", [queued.pk])]
+    assert tasks.backup_run(queued.pk) == BackupStatus.VERIFIED  # what the worker does with that message
+    assert events("backups.backup.failed", queued) == 0
+
+    response = api["oscar"].post(BACKUPS)
+    assert response.status_code == 202, response.content  # the slot is free once it ran
+
+
+def test_a_queued_backup_no_worker_ever_took_is_failed_and_frees_the_slot(api, settings, audited_rows):
+    """The bound on a request nobody runs (no worker consumes the queue): it must not block for ever."""
+    queued = services.backup_start(actor="system:tests", trigger="api")
+    never = timezone.now() - timedelta(seconds=settings.BACKUP_NEVER_STARTED_AFTER_SECONDS + 1)
+    Backup.objects.filter(pk=queued.pk).update(started_at=never)
 
     response = api["oscar"].post(BACKUPS)
 
     assert response.status_code == 202, response.content
     made(response.json()["id"])
     queued.refresh_from_db()
-    assert queued.status == BackupStatus.FAILED and "abandoned: not heard from" in queued.error
+    assert queued.status == BackupStatus.FAILED and "never started: no worker took it" in queued.error
+    assert events("backups.backup.failed", queued) == 1
 
 
 def test_a_running_backup_not_heard_from_is_declared_dead_and_a_new_one_is_accepted(api, settings, audited_rows):
@@ -220,3 +249,26 @@ def test_approving_a_restore_with_the_broker_down_answers_200_and_the_restore_ru
     assert tasks.restore_run(restore.pk) == RestoreStatus.SUCCEEDED
     assert tasks.restore_run(restore.pk) == RestoreStatus.SUCCEEDED  # a second delivery does nothing
     assert Event.objects.filter(action="backups.restore.succeeded").count() == 1
+
+
+def test_a_restore_queued_longer_than_its_bound_is_failed_not_run_late(api, broker, settings, audited_rows):
+    """A restore approved during a long outage must not replace the live database hours later."""
+    audited_rows(2)
+    target = made(services.backup_run(backup_id=services.backup_start(actor="system:tests", trigger="api").pk).pk)
+    asked = api["oscar"].post("/api/v1/ops/restores", {"backup_id": target.pk, "reason": "drill"}, format="json")
+    broker.stop()
+    api["alice"].post(f"/api/v1/approvals/{asked.json()['approval_request_id']}/approve", {}, format="json")
+    restore = Restore.objects.get()
+    late = timezone.now() - timedelta(seconds=settings.RESTORE_NEVER_STARTED_AFTER_SECONDS + 1)
+    Restore.objects.filter(pk=restore.pk).update(created_at=late)
+    broker.start()
+
+    swept = services.backups_sweep()
+
+    assert swept["resent_restores"] == [] and swept["dead"] == 1
+    assert sent(broker) == []
+    restore.refresh_from_db()
+    assert restore.status == RestoreStatus.FAILED and "request it again" in restore.error
+    assert restore.started_at is None and restore.pre_restore_backup is None  # nothing of it ran
+    assert tasks.restore_run(restore.pk) == RestoreStatus.FAILED  # a late delivery does nothing
+    assert Event.objects.filter(action="backups.restore.failed", subject_id=str(restore.pk)).count() == 1

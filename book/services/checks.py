@@ -25,7 +25,6 @@ from ..models import (
     PriceException,
     Resolution,
 )
-from .locks import lock_instruments
 
 
 def max_age() -> dt.timedelta:
@@ -37,8 +36,8 @@ def is_stale(price: Price, now: dt.datetime) -> bool:
 
 
 def market_prices_check(*, actor, rows: list[Price]) -> list[PriceCheck]:
-    """Check each newly recorded market price in order (inside the caller's transaction)."""
-    lock_instruments(row.instrument.symbol for row in rows)  # one checker per instrument at a time
+    """Check each newly recorded market price in order (inside the caller's transaction, which locked
+    their instruments before any chain: one checker per instrument at a time)."""
     return [_check(actor=actor, row=row) for row in rows]
 
 

@@ -21,7 +21,7 @@ from journal.services import journal_entry_add
 from ..actions import BookAction
 from ..models import Position
 from ..selectors import closing_plan, plan_total
-from .locks import lock_positions
+from .locks import lock_book_chain, lock_positions
 from .positions import close_recorded
 
 SUBJECT_TYPE, SUBJECT_ID = "book.book", "all"
@@ -88,12 +88,14 @@ class CloseAll(Approvable):
         if not isinstance(payload, dict):
             raise Invalid("A close-all request's payload is an object.", fields={"payload": ["An object."]})
 
-    def lock(self, request) -> None:
-        lock_positions()
+    def lock(self, request) -> list[Position]:
+        positions = lock_positions()  # every position open now; one opened later waits for this act
+        lock_book_chain()
+        return positions
 
     def execute(self, request: ApprovalRequest, *, actor) -> dict:
-        """Lock the open positions, close each at its price, journal and audit the whole act."""
-        plan = closing_plan(lock_positions())
+        """Close each position `lock` locked at its price, journal and audit the whole act."""
+        plan = closing_plan(request.locked)
         _check_closable(plan)
         related = {"approval": request.pk}
         for row in plan:

@@ -22,7 +22,7 @@ from .. import guards
 from ..actions import BookAction
 from ..models import LedgerKind, Position, PositionStatus
 from ..selectors import latest_price
-from .locks import lock_positions
+from .locks import lock_book_chain, lock_positions
 from .positions import clean_facts, close_recorded, locked_position, open_recorded
 
 SUBJECT = "book.position"
@@ -55,8 +55,13 @@ def _plain_facts(facts: dict) -> dict:
 def correction_preview(*, position_id, correct: dict) -> dict:
     """What the approval will do, checked now: the wrong and right facts and the three steps."""
     with transaction.atomic():
-        position = locked_position(position_id)
-        _check_correctable(position)
+        return _preview(position_id, correct)
+
+
+def _preview(position_id, correct: dict) -> dict:
+    """`correction_preview` in the caller's transaction (the position stays locked until it ends)."""
+    position = locked_position(position_id)
+    _check_correctable(position)
     right = _clean_correct(correct)
     if right == facts_of(position):
         raise Invalid(
@@ -105,7 +110,7 @@ def correction_propose(*, actor, position_id, reason: str, correct: dict, origin
     when the correction executes."""
     origin = _clean_origin(origin)
     with transaction.atomic():
-        payload = correction_preview(position_id=position_id, correct=correct)
+        payload = _preview(position_id, correct)
         if origin:
             payload["origin"] = origin
         return approval_request_create(
@@ -153,7 +158,10 @@ class Correction(Approvable):
         _clean_correct(payload.get("correct"))
 
     def lock(self, request) -> None:
-        lock_positions([request.payload["position_id"]])
+        lock_positions([request.payload["position_id"]])  # not its instrument: the new leg only references one
+        for lock in guards.correction_locks():  # the rows its hooks change (recon's break)
+            lock(request=request)
+        lock_book_chain()
 
     def execute(self, request: ApprovalRequest, *, actor) -> dict:
         """Close wrong at entry (P&L 0), open right, journal the trail; one transaction."""

@@ -21,7 +21,7 @@ from ..models import CENT, LedgerKind, MtmRun, Position, Price
 from ..selectors import latest_price, portfolio_state
 from ..state import state_apply_mark
 from .checks import stale_prices_hold
-from .locks import lock_positions
+from .locks import lock_book_chain, lock_instruments, lock_positions
 from .prices import approved_price_journal, price_rows_record
 
 
@@ -142,6 +142,7 @@ def price_used(price: Price) -> dict:
 
 def _mark(*, actor, positions: list[Position], prices: dict[str, Price], approval_id: int | None) -> MtmRun:
     """Mark every locked open position at its instrument's price; the run and one ledger entry each are kept."""
+    lock_book_chain()  # before the MTM runs' and the ledger's chains (locks.py); approving took it already
     now = timezone.now()
     marked = [p for p in positions if p.instrument.symbol in prices]
     for position in marked:
@@ -185,8 +186,11 @@ class PriceOverride(Approvable):
     def validate(self, payload: dict) -> None:
         clean_manual_prices(payload.get("manual_prices"))
 
-    def lock(self, request) -> None:
-        lock_positions()  # the run marks every open position
+    def lock(self, request) -> list[Position]:
+        lock_instruments(request.payload["manual_prices"])  # its manual prices supersede their exceptions
+        positions = lock_positions()  # the run marks every position open now, and no later one
+        lock_book_chain()
+        return positions
 
     def execute(self, request, *, actor) -> dict:
         """Executor of an approved override: the price, the run, and the `mtm` journal entry, at once."""
@@ -202,7 +206,7 @@ class PriceOverride(Approvable):
             recorded_by=actor_name(request.requested_by),
             approval_id=request.pk,
         )
-        positions = lock_positions()
+        positions = request.locked  # locking positions opened since would follow the chains (locks.py)
         overrides = {row.instrument.symbol: row for row in rows}
         marks = _prices_for({p.instrument.symbol for p in positions}, overrides)
         run = _mark(actor=actor, positions=positions, prices=marks, approval_id=request.pk)
@@ -250,14 +254,16 @@ class MtmApproval(Approvable):
         if not isinstance(ids, dict) or not all(isinstance(pk, int) for pk in ids.values()):
             raise Invalid("prices must map symbols to price ids.", fields={"prices": ["Symbol → price id."]})
 
-    def lock(self, request) -> None:
-        lock_positions()  # the run marks every open position
+    def lock(self, request) -> list[Position]:
+        positions = lock_positions()  # the run marks every position open now, and no later one
+        lock_book_chain()
+        return positions
 
     def execute(self, request, *, actor) -> dict:
         """Executor: mark the book now at exactly the prices the approver saw."""
         rows = Price.objects.select_related("instrument").in_bulk(list(request.payload["prices"].values()))
         prices = {row.instrument.symbol: row for row in rows.values()}
-        run = _mark(actor=actor, positions=lock_positions(), prices=prices, approval_id=request.pk)
+        run = _mark(actor=actor, positions=request.locked, prices=prices, approval_id=request.pk)
         return {"mtm_run_id": run.pk, "positions_marked": run.positions_marked}
 
     def describe(self, payload: dict) -> dict:

@@ -17,7 +17,7 @@ from ..ledger import ledger_append
 from ..models import Instrument, LedgerKind, Position, PositionStatus, Price
 from ..selectors import latest_price
 from ..state import state_apply_close, state_apply_open
-from .locks import lock_positions
+from .locks import lock_book_chain, lock_positions
 from .marks import price_used
 
 
@@ -131,6 +131,7 @@ def open_recorded(
     `mark`: the price it is marked at from its first moment (a correction's new leg takes the book's
     mark, so the book's P&L does not jump until the next mark-to-market run).
     """
+    lock_book_chain()  # before the ledger's chain (locks.py); approving took it already
     now = timezone.now()
     position = Position(
         **facts, opened_at=now, opened_by=actor_name(actor), notes=str(notes or "")[:2000], corrects=corrects
@@ -161,8 +162,9 @@ def _facts_payload(position: Position) -> dict:
 
 
 def locked_position(position_id) -> Position:
+    """One position, locked as `lock_positions` locks it (not its instrument: locks.py's order)."""
     pk = values.position_id(position_id)
-    position = Position.objects.select_for_update().select_related("instrument").filter(pk=pk).first()
+    position = next(iter(lock_positions([pk])), None)
     if position is None:
         raise NotFound(f"Position {pk} does not exist.")
     return position
@@ -215,6 +217,7 @@ def close_recorded(
             f"Position {position.pk} is already closed (at {position.exit_price} on {position.closed_at:%Y-%m-%d}).",
             extra={"status": position.status},
         )
+    lock_book_chain()  # before the ledger's chain (locks.py); approving took it already
     now = timezone.now()
     position.status = PositionStatus.CLOSED
     position.exit_price = exit_price
@@ -248,6 +251,7 @@ class CloseOffMarket(Approvable):
 
     def lock(self, request) -> None:
         lock_positions([request.payload["position_id"]])
+        lock_book_chain()
 
     def execute(self, request, *, actor) -> dict:
         """Executor: close at the approved exit price (fails, leaving nothing, if the position closed meanwhile)."""

@@ -21,7 +21,7 @@ from ..actions import BookAction
 from ..models import Position, Price, PriceException
 from ..selectors import latest_price
 from .checks import manual_prices_checked, market_prices_check
-from .locks import lock_instruments
+from .locks import lock_book_chain, lock_instruments
 
 MAX_PRICES = 1000
 
@@ -32,6 +32,7 @@ def prices_record(*, actor, prices: list[dict], reason: str = "") -> list[Price]
     if not is_price_feed(actor):
         return manual_price_propose(actor=actor, prices=cleaned, reason=reason)
     with transaction.atomic():
+        lock_instruments(item["instrument"].symbol for item in cleaned)  # before any chain (locks.py)
         rows = price_rows_record(actor=actor, prices=cleaned, recorded_by=actor_name(actor))
         market_prices_check(actor=actor, rows=rows)
         return rows
@@ -63,8 +64,9 @@ def price_rows_record(*, actor, prices: list[dict], recorded_by: str, approval_i
     """Store cleaned prices and audit them (inside the caller's transaction); as_of defaults to now.
 
     An approved manual price (`approval_id`) passes as four eyes and clears its instruments' exceptions;
-    the caller checks a feed's prices (`market_prices_check`).
+    the caller locked the instruments and checks a feed's prices (`market_prices_check`).
     """
+    lock_book_chain()  # before the prices' chain (locks.py); approving took it already
     now = timezone.now()
     rows = Price.objects.bulk_create(
         [
@@ -159,6 +161,7 @@ class ManualPrice(Approvable):
 
     def lock(self, request) -> None:
         lock_instruments(item["instrument"] for item in request.payload["prices"])
+        lock_book_chain()
 
     def execute(self, request, *, actor) -> dict:
         """Executor of an approved manual price: the prices, their audit event and the `mtm` journal entry."""

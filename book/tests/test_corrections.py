@@ -180,3 +180,16 @@ def test_an_overdue_proposal_no_longer_blocks_a_new_one(api, open_position):
     first = _propose(api, position).json()["approval_id"]
     ApprovalRequest.objects.filter(pk=first).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
     assert _propose(api, position, who="paul").status_code == 202
+
+
+@pytest.mark.postgres  # SQLite appends to a chain in three statements, not one
+def test_proposing_and_approving_a_correction_cost_a_bounded_number_of_queries(
+    api, open_position, django_assert_max_num_queries
+):
+    """Every chain append is one statement, no savepoint guards nothing, nothing just written is read back."""
+    wrong = open_position()
+    with django_assert_max_num_queries(16):
+        approval_id = _propose(api, wrong).json()["approval_id"]
+    with django_assert_max_num_queries(43):  # 4 of them create alice's API token
+        approved = api["alice"].post(f"/api/v1/approvals/{approval_id}/approve", {}, format="json")
+    assert approved.json()["status"] == "executed"

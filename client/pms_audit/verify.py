@@ -32,12 +32,60 @@ class ChainFailed(ValueError):
     """The export does not verify; the message names the row and what is wrong."""
 
 
+_scan = json.JSONDecoder().scan_once  # json.loads' parser (C), without its per-call wrappers
+_string = json.encoder.encode_basestring  # json.dumps' text of a str with ensure_ascii=False (C)
+
+
+def _encoder():
+    """json.dumps' canonical encoding of any JSON value, its C encoder made once: JSONEncoder.encode makes
+    one per call, which costs more than encoding a small payload."""
+    options = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    make = json.encoder.c_make_encoder
+    if make is None:  # an interpreter without the C accelerator
+        return options.encode
+    chunks = make(None, options.default, _string, None, ":", ",", True, False, True)  # as JSONEncoder.iterencode
+    return lambda value: "".join(chunks(value, 0))
+
+
+_value = _encoder()
+
+
+def _read(line: bytes):
+    """json.loads(line). A line that starts with `{` and a non-NUL byte is UTF-8 to json.loads' detection;
+    a line the parser does not take whole goes through json.loads itself, for its exact error."""
+    if line[:1] == b"{" and len(line) > 1 and line[1]:
+        text = line.decode("utf-8", "surrogatepass")
+        try:
+            value, end = _scan(text, 0)
+        except (StopIteration, ValueError):
+            pass
+        else:
+            if end == len(text) or not text[end:].strip(" \t\n\r"):
+                return value
+    return json.loads(line)
+
+
+def _canonical(event: dict) -> bytes:
+    """canonical.dumps of the event's content; the exported shape (strings, an int seq) rendered directly."""
+    chain, seq, moment, actor, action, subject_type, subject_id, payload, request_id, client_ip = _content(event)
+    if not CANONICAL_MOMENT.fullmatch(moment):
+        moment = canonical.moment(moment)
+    if type(seq) is not int or not (client_ip is None or type(client_ip) is str):
+        return canonical.dumps(dict(zip(CONTENT, (chain, seq, moment, *_content(event)[3:]), strict=True)))
+    try:  # keys in sorted order, as sort_keys puts them
+        return (
+            f'{{"action":{_string(action)},"actor":{_string(actor)},"chain":{_string(chain)},'
+            f'"client_ip":{"null" if client_ip is None else _string(client_ip)},"occurred_at":"{moment}",'
+            f'"payload":{_value(payload)},"request_id":{_string(request_id)},"seq":{seq},'
+            f'"subject_id":{_string(subject_id)},"subject_type":{_string(subject_type)}}}'
+        ).encode()
+    except TypeError:  # a field that is not a string: the generic serialization says what it is
+        return canonical.dumps(dict(zip(CONTENT, (chain, seq, moment, *_content(event)[3:]), strict=True)))
+
+
 def event_hash(event: dict) -> str:
     """The event's hash recomputed from its content (docs/hash-chain.md), not the one the server sent."""
-    content = dict(zip(CONTENT, _content(event), strict=True))
-    if not CANONICAL_MOMENT.fullmatch(moment := content["occurred_at"]):
-        content["occurred_at"] = canonical.moment(moment)
-    return hashlib.sha256(event["prev_hash"].encode("ascii") + canonical.dumps(content)).hexdigest()
+    return hashlib.sha256(event["prev_hash"].encode("ascii") + _canonical(event)).hexdigest()
 
 
 @dataclass
@@ -53,32 +101,35 @@ class Block:
 def hash_block(data: bytes, log: str) -> Block:
     """Parse and check the events of whole NDJSON lines: seq and prev_hash follow within the block, hashes recompute."""
     block, leaves, seq, prev = Block(), [], None, None
-    leaf = merkle.leaf_hash
+    sha256, add = hashlib.sha256, leaves.append
     for line in data.splitlines():
         if not line.strip():
             continue
         try:
-            event = json.loads(line)
-            recomputed = event_hash(event)
-            first = (event["seq"], event["id"], event["prev_hash"])
-            start = event["seq"] - 1
+            event = _read(line)
+            body = _canonical(event)
+            digest = sha256(event["prev_hash"].encode("ascii") + body).digest()
+            event_seq, event_id, event_prev = event["seq"], event["id"], event["prev_hash"]
+            start = event_seq - 1
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             after = f"after seq {seq}" if seq is not None else "at the start of a block"
             block.problem = f"{log}: a line {after} is not an audit event as exported: {exc!r}"
             break
         if seq is None:
-            block.first, seq, prev = first, start, first[2]
-        where = f"{log} seq {seq + 1}"
-        if event["seq"] != seq + 1:
-            block.problem = f"{where}: the export has seq {event['seq']} here: rows missing or out of order"
-        elif event["prev_hash"] != prev:
-            block.problem = f"{where} (event {event['id']}): prev_hash does not link to the previous row"
-        elif recomputed != event["hash"]:
-            block.problem = f"{where} (event {event['id']}): content hashes to {recomputed}, stored {event['hash']}"
-        if block.problem:
+            block.first, seq, prev = (event_seq, event_id, event_prev), start, event_prev
+        recomputed = digest.hex()
+        if event_seq != seq + 1 or event_prev != prev or recomputed != event["hash"]:
+            where = f"{log} seq {seq + 1}"
+            if event_seq != seq + 1:
+                block.problem = f"{where}: the export has seq {event_seq} here: rows missing or out of order"
+            elif event_prev != prev:
+                block.problem = f"{where} (event {event_id}): prev_hash does not link to the previous row"
+            else:
+                block.problem = f"{where} (event {event_id}): content hashes to {recomputed}, stored {event['hash']}"
             break
-        leaves.append(leaf(bytes.fromhex(recomputed)))
-        seq, prev = event["seq"], recomputed
+        add(sha256(b"\x00" + digest).digest())  # merkle.leaf_hash of the entry
+        seq, prev = event_seq, recomputed
+    if seq is not None and leaves:
         block.last = (seq, prev)
     block.leaves = b"".join(leaves)
     return block

@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 
 import pytest
 
@@ -137,3 +138,35 @@ def test_push_grows_the_tree_as_append_does():
         pushed.push(leaf)
         appended.append(leaf)
         assert (pushed.size, pushed.stack, pushed.root()) == (appended.size, appended.stack, appended.root())
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},
+        {"actor": 'ünïcode "q" \\ \x01 \u2028 🙂', "payload": {"b": [1.5, None, True], "a": {"é": "\x7f"}}},
+        {"client_ip": "2001:db8::1", "payload": []},
+        {"subject_id": 17, "payload": "text"},  # not a string: the generic serialization
+        {"client_ip": 7},
+        {"seq": True},
+        {"occurred_at": "2026-01-01T02:00:00+02:00"},
+    ],
+)
+def test_the_direct_rendering_is_canonical_dumps(change):
+    event = dict(export(1)[0], **change)
+    content = {key: event[key] for key in ("chain", "seq", *canonical.EVENT_FIELDS)}
+    content["occurred_at"] = canonical.moment(event["occurred_at"])
+    assert verify._canonical(event) == canonical.dumps(content)
+
+
+@pytest.mark.parametrize(
+    "line", [b'{"a": 1}', b'{"a": 1}  ', b'{"a": "\xed\xa0\x80"}', b"\xef\xbb\xbf{}", b'{"a": 1} x', b"{", b'{"a" 1}']
+)
+def test_a_line_is_read_as_json_loads_reads_it(line):
+    try:
+        expected = json.loads(line)
+    except ValueError as exc:
+        with pytest.raises(type(exc), match="^" + re.escape(str(exc)) + "$"):
+            verify._read(line)
+    else:
+        assert verify._read(line) == expected

@@ -1,4 +1,4 @@
-"""Incident fixtures: a declared P1, the on-call rota, and the real webhook server paging reaches (mail: the root `smtp`)."""
+"""Incident fixtures: a declared P1, the on-call rota and the real webhook server paging reaches."""
 
 import datetime as dt
 import hashlib

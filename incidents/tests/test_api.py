@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from audit.models import Event
 from incidents.models import Incident, TimelineEvent
+from incidents.services import incident_declare, incident_role_assign
 
 BASE = "/api/v1/incidents/"
 
@@ -182,3 +183,15 @@ def test_checklist_steps_are_ticked_over_rest(api, incident):
     untick = api["oscar"].post(url, {"ticked": False}, format="json")
     assert untick.data["ticked_at"] is None
     assert incident.events.filter(kind="checklist").last().text.startswith("Unticked")
+
+
+def test_a_list_page_reads_its_incidents_parts_in_a_fixed_number_of_queries(api, people, django_assert_num_queries):
+    for title in ("Feed down", "Broker down", "Database down"):
+        incident = incident_declare(actor=people["ivy"], title=title, severity="P2", runbook="database-unavailable")
+        incident_role_assign(actor=people["ivy"], incident=incident, role="commander", user=people["ivy"])
+        incident_role_assign(actor=people["ivy"], incident=incident, role="scribe", user=people["oscar"])
+    api["ivy"].get(BASE)
+    with django_assert_num_queries(5):  # token, roles, the page, its incidents' roles, their checklists
+        body = api["ivy"].get(BASE, {"severity": "P2"}).json()
+    assert len(body["results"]) == 3
+    assert all(incident["roles"] and incident["checklist"] for incident in body["results"])

@@ -154,3 +154,81 @@ def test_email_url_configures_the_smtp_backend():
         [sys.executable, "-c", f"import django; django.setup(); {code}"], env=env, capture_output=True, text=True
     )
     assert out.stdout.split()[0] == "django.core.mail.backends.console.EmailBackend", out.stderr
+
+
+def test_a_delivery_its_worker_left_sending_is_sent_again_by_the_sweeper_once(
+    people, rota, smtp, settings, django_capture_on_commit_callbacks
+):
+    """Issue 12: a worker that died between two retries left the page `sending` for ever."""
+    with django_capture_on_commit_callbacks(execute=False):
+        declare(people)
+    page = Delivery.objects.get()
+    Delivery.objects.update(state="sending", attempts=1, started_at=timezone.now(), last_error="SMTP: timed out")
+    assert tasks.sweep_deliveries() == 0  # its retry may still be on the way
+    lost = timezone.now() - dt.timedelta(seconds=settings.INCIDENTS_DELIVERY_STUCK_AFTER_SECONDS + 1)
+    Delivery.objects.update(started_at=lost)  # ... but no retry waits that long: its worker died
+
+    assert tasks.sweep_deliveries() == 1
+
+    page.refresh_from_db()
+    assert (len(smtp), page.state, page.attempts) == (1, "sent", 2)
+    assert tasks.sweep_deliveries() == 0
+    tasks.deliver(page.pk)  # the dead worker's retry, redelivered late
+    assert len(smtp) == 1  # sent once, never again
+
+
+def test_a_delivery_left_sending_after_its_last_retry_is_failed_onto_the_timeline(
+    people, rota, smtp, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        incident = declare(people)
+    lost = timezone.now() - dt.timedelta(seconds=settings.INCIDENTS_DELIVERY_STUCK_AFTER_SECONDS + 1)
+    retries = settings.INCIDENTS_DELIVERY_RETRIES
+    Delivery.objects.update(state="sending", attempts=retries + 1, started_at=lost, last_error="SMTP: timed out")
+
+    assert tasks.sweep_deliveries() == 0
+
+    assert (Delivery.objects.get().state, len(smtp)) == ("failed", 0)
+    assert "SMTP: timed out" in incident.events.get(kind="delivery_failed").text
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_another_run_is_sending_is_left_to_it(people, rota, smtp):
+    from core.testing import locked_elsewhere
+
+    declare(people)  # committed (a transactional test): sent at once; made pending again below
+    smtp.messages.clear()
+    Delivery.objects.update(state="pending", attempts=0)
+    page = Delivery.objects.get()
+    with locked_elsewhere(f"incidents.deliver:{page.pk}"):  # the sweeper's re-send, while a retry is sending
+        tasks.deliver(page.pk)
+    assert (len(smtp), Delivery.objects.get().state) == (0, "pending")
+    tasks.deliver(page.pk)
+    assert (len(smtp), Delivery.objects.get().state) == (1, "sent")
+
+
+def test_ops_sends_a_failed_page_again_from_the_admin(people, rota, smtp, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    smtp.stop()
+    with django_capture_on_commit_callbacks(execute=True):
+        declare(people)
+    page = Delivery.objects.get()
+    assert page.state == "failed"
+    smtp.start()
+    body = {"action": "send_again", "_selected_action": [page.pk]}
+    url = "/admin/incidents/delivery/"
+    auditor, ops = Client(), Client()
+    auditor.force_login(people["audrey"])
+    ops.force_login(people["oscar"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert auditor.post(url, body).status_code == 403
+    assert (len(smtp), Delivery.objects.get().state) == (0, "failed")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = ops.post(url, body, follow=True)
+
+    assert f"Delivery #{page.pk} sent again." in response.content.decode()
+    assert (len(smtp), Delivery.objects.get().state) == (1, "sent")
+    assert Event.objects.get(action="incidents.delivery.resent").actor == "oscar"

@@ -9,9 +9,15 @@ from .env import env as _env
 BACKUP_RETENTION_DAYS = _env.int("BACKUP_RETENTION_DAYS", default=30)
 # Where pg_dump/pg_restore/psql live; empty: /usr/lib/postgresql/<server major>/bin, then PATH.
 BACKUP_PG_BIN_DIR = _env("BACKUP_PG_BIN_DIR", default="")
-# A queued, running or verifying backup not heard from (heartbeat_at) for this long is declared
-# dead by the sweeper: its task was lost or its worker killed. Several heartbeat intervals.
+# A running or verifying backup not heard from (heartbeat_at) for this long is declared dead by
+# the sweeper: its worker was killed. Several heartbeat intervals.
 BACKUP_STALE_AFTER_SECONDS = _env.int("BACKUP_STALE_AFTER_SECONDS", default=300)
+# A queued backup is not dead, only not yet delivered (the broker or every worker is down): the
+# sweeper re-sends it every minute. One no worker took within this long is failed, so that a
+# request nobody will ever run does not hold the one-backup-at-a-time slot for ever.
+BACKUP_NEVER_STARTED_AFTER_SECONDS = _env.int("BACKUP_NEVER_STARTED_AFTER_SECONDS", default=6 * 3600)
+# A queued restore no worker took within this is failed, not run late over what the desk did since.
+RESTORE_NEVER_STARTED_AFTER_SECONDS = _env.int("RESTORE_NEVER_STARTED_AFTER_SECONDS", default=30 * 60)
 # A running backup writes heartbeat_at at every step and at least this often in between.
 BACKUP_HEARTBEAT_SECONDS = _env.int("BACKUP_HEARTBEAT_SECONDS", default=30)
 # Queued work not started after this long is sent to the broker again by the sweeper.

@@ -10,6 +10,8 @@ BOOK_OPEN_GUARDS = ["ops.guards.refuse_when_halted"]
 # Called inside the approving transaction after a correction executed (book.guards.correction_hooks):
 # recon resolves the reconciliation break the correction was proposed from.
 BOOK_CORRECTION_HOOKS = ["recon.services.break_correction_executed"]
+# Their rows, locked when the correction is approved, before any chain (book.guards.correction_locks).
+BOOK_CORRECTION_LOCKS = ["recon.services.break_correction_lock"]
 # The desk's timezone: the trading day, its checklists and the daily report run on its clock (seed 003: IST).
 BOOK_TIMEZONE = env.str("BOOK_TIMEZONE", default="Asia/Kolkata")
 # Price checks (docs/book.md, "Price checks"): a market price further than this (%) from the previous

@@ -17,6 +17,12 @@ INCIDENTS_DELIVERY_RETRIES = env.int("INCIDENTS_DELIVERY_RETRIES", default=5)
 INCIDENTS_DELIVERY_BACKOFF_SECONDS = env.int("INCIDENTS_DELIVERY_BACKOFF_SECONDS", default=10)
 # A delivery no worker started within this many seconds is sent again by the sweeper.
 INCIDENTS_DELIVERY_SWEEP_AFTER_SECONDS = env.int("INCIDENTS_DELIVERY_SWEEP_AFTER_SECONDS", default=60)
+# A delivery left `sending` this long after its latest attempt began lost its worker between two
+# retries (no retry waits longer than the base times 2^RETRIES): the sweeper sends it again.
+INCIDENTS_DELIVERY_STUCK_AFTER_SECONDS = env.int(
+    "INCIDENTS_DELIVERY_STUCK_AFTER_SECONDS",
+    default=INCIDENTS_DELIVERY_BACKOFF_SECONDS * 2**INCIDENTS_DELIVERY_RETRIES + 60,
+)
 
 beat = {
     "incidents-escalate-unacknowledged": {"task": "incidents.escalate_unacknowledged", "schedule": 60.0},

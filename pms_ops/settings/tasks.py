@@ -41,6 +41,14 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 # Publishing gives up fast; what was not sent stays queued in the database and the sweeper re-sends it.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
+# The worker, unlike a request, waits for the broker for ever: at start (Redis not up yet) and after
+# losing it (Redis restarted), retrying with backoff instead of exiting after Celery's default 100
+# tries. A run in flight when the connection drops is left to finish: every task claims its row
+# first, so the redelivered message finds the work done or owned and touches nothing.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

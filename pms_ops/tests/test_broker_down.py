@@ -6,13 +6,18 @@ they need no broker; what reaches Celery afterwards goes through the outbox (cor
 A restore, which does need a worker, is covered in backups/tests/test_stuck.py.
 """
 
+import json
+import time
+
 import pytest
+import redis
 
 from approvals.models import ApprovalRequest
 from approvals.notifications import MAIL
 from core import outbox
 from core.models import OutboxMessage, OutboxStatus
 from core.testing import queued_tasks
+from pms_ops.celery import app, ping
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,3 +69,38 @@ def test_redis_stopped_an_approvable_is_requested_and_approved_and_its_notice_fo
     assert outbox.message_deliver(notice.pk) == OutboxStatus.DONE  # what the worker does with that message
     assert len(smtp.messages) == 1
     assert f"#{request.pk}" in smtp[0]["Subject"]
+
+
+def _wait(condition, what: str, worker, seconds: float = 60) -> None:
+    """Poll until `condition()`; fail at once if the worker exited meanwhile."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert worker.poll() is None, f"the worker exited (code {worker.returncode}) while waiting: {what}"
+        assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
+        time.sleep(0.5)
+
+
+@pytest.mark.postgres
+@pytest.mark.worker
+def test_the_worker_outlives_a_redis_restart_and_drains_the_outbox_after_it(api, broker, start_worker, open_position):
+    """Issue 12 (drills' finding): Redis went away under a worker holding a message, and the worker exited."""
+    position = open_position()
+    with start_worker(broker.url, pool="prefork") as worker:
+        ping.apply_async(countdown=600)  # a message the worker holds unacked while Redis goes away
+        _wait(lambda: app.control.inspect(timeout=1).scheduled(), "the worker holds the delayed message", worker)
+        broker.stop()
+        asked = correction(api, position)
+        assert asked.status_code == 202, asked.content
+        notice = OutboxMessage.objects.get(handler=MAIL, args=[asked.json()["approval_id"]])
+        time.sleep(10)  # the worker meets the outage: its connection is lost and it tries again and again
+        assert worker.poll() is None, "the worker exited when Redis went away"
+
+        broker.start()
+        _wait(lambda: app.control.ping(timeout=0.5), "the worker answers again after Redis' return", worker)
+        assert outbox.outbox_sweep()["resent"] == [notice.pk]  # beat's sweep, due every minute
+        _wait(lambda: OutboxMessage.objects.get(pk=notice.pk).status == OutboxStatus.DONE, "notice sent", worker)
+        fresh = ping.apply_async()
+        results = redis.Redis.from_url(broker.url)
+        _wait(lambda: results.get(f"celery-task-meta-{fresh.id}"), "a task published after the return ran", worker)
+        assert json.loads(results.get(f"celery-task-meta-{fresh.id}"))["result"] == "pong"
+        assert worker.poll() is None

@@ -30,6 +30,16 @@ def test_work_is_declared_lost_only_after_it_could_have_finished_and_within_minu
     assert settings.BACKUP_STALE_AFTER_SECONDS <= 600 and settings.OUTBOX_STALE_AFTER_SECONDS <= 900
 
 
+def test_the_worker_waits_for_the_broker_for_ever_and_nothing_queued_is_given_up_as_dead():
+    """Regression (drills): the worker gave up on Redis, and a backup queued through an outage was failed."""
+    conf = current_app.conf
+    assert conf.broker_connection_retry and conf.broker_connection_retry_on_startup
+    assert conf.broker_connection_max_retries is None
+    assert settings.BACKUP_NEVER_STARTED_AFTER_SECONDS >= 3600 > settings.BACKUP_STALE_AFTER_SECONDS
+    longest_retry_wait = settings.INCIDENTS_DELIVERY_BACKOFF_SECONDS * 2 ** (settings.INCIDENTS_DELIVERY_RETRIES - 1)
+    assert longest_retry_wait < settings.INCIDENTS_DELIVERY_STUCK_AFTER_SECONDS <= 900
+
+
 def test_the_sweepers_and_the_rechecks_are_scheduled():
     tasks = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert tasks["core.outbox_sweep"] == 60 and tasks["backups.backups_sweep"] == 60

@@ -5,13 +5,13 @@ from django.apps import apps
 from approvals import registry as approvals
 from audit import registry as audit
 from backups.restores import DatabaseRestore
-from book.guards import correction_hooks, open_guards
+from book.guards import correction_hooks, correction_locks, open_guards
 from book.services import CloseAll, CloseOffMarket, Correction, ManualPrice, MtmApproval, PriceOverride
 from core import roles
 from journal import links
 from ops.guards import refuse_when_halted
 from ops.services import TradingResume
-from recon.services import BreakExplanation, break_correction_executed
+from recon.services import BreakExplanation, break_correction_executed, break_correction_lock
 
 
 def test_every_apps_audit_actions_are_registered_in_its_own_namespace():
@@ -65,3 +65,4 @@ def test_a_position_opens_only_past_the_trading_halt_guard():
 
 def test_an_executed_correction_is_followed_by_recon():
     assert correction_hooks() == [break_correction_executed]
+    assert correction_locks() == [break_correction_lock]

@@ -103,3 +103,31 @@ def test_the_approver_cannot_be_the_explainer(people, quantity_break):
     request = break_explain(actor=people["oscar"], break_id=quantity_break.pk, explanation="Broker rounding")
     with pytest.raises(Forbidden):
         approval_approve(actor=people["oscar"], request_id=request.pk)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_correction_from_the_break_and_an_explanation_of_it_at_once_do_not_deadlock(people, quantity_break):
+    """The correction's hook locked the break after the approvals chains, while an explanation locks it
+    before that chain: approving then deadlocked with an explanation proposed meanwhile. The correction
+    now locks the break first (`break_correction_lock`): it resolves the break, the explanation is refused."""
+    from core.errors import Conflict
+    from core.testing import held_chain, race_behind
+    from recon.services import break_explain
+
+    request = book_services.correction_propose(
+        actor=people["pam"],
+        position_id=quantity_break.correctable_position(),
+        reason="Broker shows 3 lots",
+        correct={"instrument": "GOLD_MINI", "direction": "LONG", "size": "3", "entry_price": "71000"},
+        origin=f"recon.break:{quantity_break.pk}",
+    )
+    outcome = race_behind(
+        held_chain(Event, "approvals"),
+        lambda: approval_approve(actor=people["alice"], request_id=request.pk),
+        lambda: break_explain(actor=people["paul"], break_id=quantity_break.pk, explanation="Fill booked late"),
+    )
+    assert getattr(outcome["first"], "status", None) == "executed", outcome
+    assert isinstance(outcome["second"], Conflict), outcome
+    quantity_break.refresh_from_db()
+    assert (quantity_break.status, quantity_break.resolution) == ("resolved", "correction")

@@ -10,18 +10,15 @@ that only services write; `AppendOnlyAdmin` for append-only tables, which may be
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
-from django.utils.text import Truncator
 
-from . import outbox, roles
-from .errors import ServiceError
-from .models import OutboxMessage
+from . import roles
 
 
 class RoleChecked:
@@ -131,29 +128,3 @@ class ReadOnlyInline(RoleChecked, admin.TabularInline):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
-
-
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(ReadOnlyAdmin):
-    """The outbox (core/outbox.py): what is waiting, what ran, and what failed for good and why."""
-
-    list_display = ["id", "handler", "args", "status", "attempts", "created_at", "due_at", "finished_at", "error_start"]
-    list_filter = ["status", "handler", "created_at"]
-    search_fields = ["=id", "handler", "error"]
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
-    ordering = ["-pk"]
-    actions = ["send_again"]
-
-    @admin.display(description="error")
-    def error_start(self, obj: OutboxMessage) -> str:
-        return Truncator(obj.error).chars(120)
-
-    @action(roles.OPS, description="Send again (failed messages only)")
-    def send_again(self, request, queryset):
-        """Through the service: reset to pending, audited, published after commit."""
-        for pk in queryset.values_list("pk", flat=True):
-            try:
-                outbox.message_resend(actor=request.user, message_id=pk)
-                self.message_user(request, f"Outbox message #{pk} sent again.")
-            except ServiceError as exc:
-                self.message_user(request, exc.detail, messages.ERROR)

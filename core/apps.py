@@ -1,13 +1,11 @@
 from django.apps import AppConfig
 
-from .actions import CoreAction
 from .roles import OPS
 
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Core"
-    audit_actions = (CoreAction,)
     # The outbox's rows, for whoever runs the platform: what failed, and sending it again.
     grants = {OPS: ("core.view_outboxmessage",)}
 

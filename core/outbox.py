@@ -20,7 +20,6 @@ from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from .actions import CoreAction
 from .errors import Conflict, NotFound
 from .models import OutboxMessage, OutboxStatus
 
@@ -107,30 +106,19 @@ def _retry_or_fail(message: OutboxMessage, error: str) -> str:
     return OutboxStatus.PENDING
 
 
-def message_resend(*, actor, message_id: int) -> OutboxMessage:
-    """Send a message that failed for good again (the admin's "Send again"), with a full set of attempts.
-
-    The handler's target was down longer than the retries; once it is back, nothing is lost."""
-    from audit.services import event_record  # audit builds on core: imported when used
-
-    with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None:
-            raise NotFound(f"Outbox message {message_id} does not exist.")
-        if message.status != OutboxStatus.FAILED:
-            raise Conflict(f"Outbox message #{message.pk} is {message.status}: only a failed one is sent again.")
-        failed = {"attempts": message.attempts, "error": message.error}
-        message.status, message.attempts, message.due_at = OutboxStatus.PENDING, 0, timezone.now()
-        message.started_at = message.finished_at = None
-        message.save(update_fields=["status", "attempts", "due_at", "started_at", "finished_at"])
-        event_record(
-            actor=actor,
-            action=CoreAction.OUTBOX_MESSAGE_RESENT,
-            subject_type="core.outboxmessage",
-            subject_id=message.pk,
-            payload={"handler": message.handler, "args": message.args, **failed},
-        )
-        send_on_commit(DELIVER, message.pk)
+def message_resend(message_id: int) -> OutboxMessage:
+    """Make a message that failed for good pending again, with a full set of attempts, and publish it
+    after commit: its target was down longer than the retries; once it is back, nothing is lost.
+    The caller (ops' "Send again") records who asked, in the same transaction."""
+    message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+    if message is None:
+        raise NotFound(f"Outbox message {message_id} does not exist.")
+    if message.status != OutboxStatus.FAILED:
+        raise Conflict(f"Outbox message #{message.pk} is {message.status}: only a failed one is sent again.")
+    message.status, message.attempts, message.due_at = OutboxStatus.PENDING, 0, timezone.now()
+    message.started_at = message.finished_at = None
+    message.save(update_fields=["status", "attempts", "due_at", "started_at", "finished_at"])
+    send_on_commit(DELIVER, message.pk)
     return message
 
 

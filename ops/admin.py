@@ -1,8 +1,12 @@
 """Admin of ops: alert rules and heartbeats are edited here (through services); the rest is read-only."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.text import Truncator
 
-from core.admin import AppendOnlyAdmin, ReadOnlyAdmin, RoleAdmin
+from core.admin import AppendOnlyAdmin, ReadOnlyAdmin, RoleAdmin, action
+from core.errors import ServiceError
+from core.models import OutboxMessage
+from core.roles import OPS
 
 from . import services
 from .models import (
@@ -76,3 +80,29 @@ class LeadershipChangeAdmin(AppendOnlyAdmin):
 @admin.register(TradingChange)
 class TradingChangeAdmin(AppendOnlyAdmin):
     list_display = ["seq", "changed_at", "enabled", "actor", "reason", "approval_id"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """The outbox (core/outbox.py): what is waiting, what ran, and what failed for good and why."""
+
+    list_display = ["id", "handler", "args", "status", "attempts", "created_at", "due_at", "finished_at", "error_start"]
+    list_filter = ["status", "handler", "created_at"]
+    search_fields = ["=id", "handler", "error"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    ordering = ["-pk"]
+    actions = ["send_again"]
+
+    @admin.display(description="error")
+    def error_start(self, obj: OutboxMessage) -> str:
+        return Truncator(obj.error).chars(120)
+
+    @action(OPS, description="Send again (failed messages only)")
+    def send_again(self, request, queryset):
+        """Through the service: reset to pending, audited, published after commit."""
+        for pk in queryset.values_list("pk", flat=True):
+            try:
+                services.outbox_message_resend(actor=request.user, message_id=pk)
+                self.message_user(request, f"Outbox message #{pk} sent again.")
+            except ServiceError as exc:
+                self.message_user(request, exc.detail, messages.ERROR)

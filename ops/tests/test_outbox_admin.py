@@ -7,9 +7,9 @@ from django.urls import reverse
 from approvals.notifications import MAIL
 from audit.models import Event
 from conftest import make_user
-from core import outbox
 from core.errors import Conflict
 from core.models import OutboxMessage, OutboxStatus
+from ops.services import outbox_message_resend
 
 CHANGELIST = "admin:core_outboxmessage_changelist"
 RIGHT = {"instrument": "GOLD_MINI", "direction": "SHORT", "size": 2, "entry_price": 71000, "stop_price": 71500}
@@ -62,7 +62,7 @@ def test_ops_sends_it_again_and_it_is_delivered_once(people, failed_notice, smtp
     assert (failed_notice.status, failed_notice.attempts) == (OutboxStatus.DONE, 1)
     [mail] = smtp
     assert f"#{failed_notice.args[0]}" in mail["Subject"]
-    event = Event.objects.get(action="core.outbox_message.resent")
+    event = Event.objects.get(action="ops.outbox_message.resent")
     assert (event.actor, event.subject_id, event.payload["attempts"]) == ("oscar", str(failed_notice.pk), 1)
 
 
@@ -72,11 +72,11 @@ def test_an_auditor_cannot_send_it_again(people, failed_notice, smtp, django_cap
 
     assert response.status_code == 403
     assert OutboxMessage.objects.get(pk=failed_notice.pk).status == OutboxStatus.FAILED
-    assert len(smtp) == 0 and not Event.objects.filter(action="core.outbox_message.resent").exists()
+    assert len(smtp) == 0 and not Event.objects.filter(action="ops.outbox_message.resent").exists()
 
 
 def test_only_a_failed_message_is_sent_again(people, failed_notice, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        outbox.message_resend(actor=people["oscar"], message_id=failed_notice.pk)
+        outbox_message_resend(actor=people["oscar"], message_id=failed_notice.pk)
     with pytest.raises(Conflict, match="is done: only a failed one"):
-        outbox.message_resend(actor=people["oscar"], message_id=failed_notice.pk)
+        outbox_message_resend(actor=people["oscar"], message_id=failed_notice.pk)

@@ -10,7 +10,7 @@ that only services write; `AppendOnlyAdmin` for append-only tables, which may be
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from . import roles
+from .errors import ServiceError
 
 
 class RoleChecked:
@@ -79,6 +80,22 @@ def action(*allowed: str, description: str, **kwargs) -> Callable:
         return func
 
     return decorate
+
+
+def send_again_action(resend: Callable[[object, int], object], noun: str, plural: str) -> Callable:
+    """The Ops action "Send again" of an outbox's admin: each failed row through `resend(actor, pk)`,
+    the app's audited service; a row it refuses (not failed) is named in an error message."""
+
+    @action(roles.OPS, description=f"Send again (failed {plural} only)")
+    def send_again(modeladmin, request, queryset):
+        for pk in queryset.values_list("pk", flat=True):
+            try:
+                resend(request.user, pk)
+                modeladmin.message_user(request, f"{noun.capitalize()} #{pk} sent again.")
+            except ServiceError as exc:
+                modeladmin.message_user(request, exc.detail, messages.ERROR)
+
+    return send_again
 
 
 class ReadOnlyAdmin(RoleAdmin):

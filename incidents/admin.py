@@ -1,11 +1,9 @@
 """Admin of incidents: configuration (severities, rota, escalation path), runbooks as versions, read-only records."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from core.admin import AppendOnlyAdmin, ReadOnlyAdmin, ReadOnlyInline, RoleAdmin, action
-from core.errors import ServiceError
-from core.roles import OPS
+from core.admin import AppendOnlyAdmin, ReadOnlyAdmin, ReadOnlyInline, RoleAdmin, send_again_action
 
 from . import outbox
 from .models import (
@@ -171,14 +169,6 @@ class DeliveryAdmin(ReadOnlyAdmin):
     list_select_related = ["incident"]
     show_full_result_count = False
     search_fields = ["=id", "target", "last_error"]
-    actions = ["send_again"]
-
-    @action(OPS, description="Send again (failed deliveries only)")
-    def send_again(self, request, queryset):
-        """Through the service: reset to pending with a full set of retries, audited, sent after commit."""
-        for pk in queryset.values_list("pk", flat=True):
-            try:
-                outbox.resend(actor=request.user, delivery_id=pk)
-                self.message_user(request, f"Delivery #{pk} sent again.")
-            except ServiceError as exc:
-                self.message_user(request, exc.detail, messages.ERROR)
+    actions = [
+        send_again_action(lambda actor, pk: outbox.resend(actor=actor, delivery_id=pk), "delivery", "deliveries")
+    ]

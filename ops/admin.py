@@ -1,12 +1,10 @@
 """Admin of ops: alert rules and heartbeats are edited here (through services); the rest is read-only."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.text import Truncator
 
-from core.admin import AppendOnlyAdmin, ReadOnlyAdmin, RoleAdmin, action
-from core.errors import ServiceError
+from core.admin import AppendOnlyAdmin, ReadOnlyAdmin, RoleAdmin, send_again_action
 from core.models import OutboxMessage
-from core.roles import OPS
 
 from . import services
 from .models import (
@@ -91,18 +89,14 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     search_fields = ["=id", "handler", "error"]
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
     ordering = ["-pk"]
-    actions = ["send_again"]
+    actions = [
+        send_again_action(
+            lambda actor, pk: services.outbox_message_resend(actor=actor, message_id=pk),
+            "outbox message",
+            "messages",
+        )
+    ]
 
     @admin.display(description="error")
     def error_start(self, obj: OutboxMessage) -> str:
         return Truncator(obj.error).chars(120)
-
-    @action(OPS, description="Send again (failed messages only)")
-    def send_again(self, request, queryset):
-        """Through the service: reset to pending, audited, published after commit."""
-        for pk in queryset.values_list("pk", flat=True):
-            try:
-                services.outbox_message_resend(actor=request.user, message_id=pk)
-                self.message_user(request, f"Outbox message #{pk} sent again.")
-            except ServiceError as exc:
-                self.message_user(request, exc.detail, messages.ERROR)

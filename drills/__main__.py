@@ -67,7 +67,7 @@ def main(argv: list[str]) -> int:
     finally:
         redis.stop()
         cluster.close()
-        if failed:
+        if failed or os.environ.get("DRILL_KEEP_LOGS"):
             print(f"== logs of the processes kept in {root}", flush=True)
         else:
             shutil.rmtree(root, ignore_errors=True)

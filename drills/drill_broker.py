@@ -102,6 +102,8 @@ def _run(stack, *, outage_seconds: float, threads: int, drain_limit: float, awai
         Backup.objects.filter(pk__in=queued_at_return, status__in=["failed", "bad"]).values_list("pk", "error")
     )
     check(failures, not gave_up, f"backups queued during the outage were given up: {gave_up}")
+    # The worker rides out the outage itself (pms_ops/celery.py): an exit the supervisor had to restart fails.
+    check(failures, stack.worker.exits == 0, f"the worker exited {stack.worker.exits} time(s) and was restarted")
     if await_backup:
         check(
             failures,

@@ -26,8 +26,13 @@ _RESULT_PAGES = (
 
 @register.filter
 def result_rows(result: dict) -> list[dict]:
-    """An executed request's result as (label, value, link): what it created is one click away."""
-    return [{"label": label(key), "value": fact(value), "url": _page(key, value)} for key, value in result.items()]
+    """An executed request's result as (label, value, link): what it created is one click away.
+
+    An id is shown as its digits (#1073, not "1,073"); other numbers as people read them."""
+    return [
+        {"label": label(key), "value": value if key.endswith("_id") else fact(value), "url": _page(key, value)}
+        for key, value in result.items()
+    ]
 
 
 def _page(key: str, value) -> str:

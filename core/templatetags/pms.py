@@ -94,8 +94,9 @@ def fact(value) -> str:
 
 @register.filter
 def label(name: str) -> str:
-    """A field's name as a word: entry_price → Entry price, correct_position_id → Correct position."""
+    """A field's name as words: entry_price → Entry price, correct_position_id → Correct position."""
     words = str(name).removesuffix("_id").replace("_", " ").strip()
+    words = re.sub(r"\bpnl\b", "P&L", words)  # realized_pnl → Realized P&L
     return words[:1].upper() + words[1:]
 
 

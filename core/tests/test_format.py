@@ -85,7 +85,12 @@ def test_a_fact_shows_numbers_with_separators_and_words_as_they_are(value, shown
 
 @pytest.mark.parametrize(
     ("name", "shown"),
-    [("entry_price", "Entry price"), ("correct_position_id", "Correct position"), ("size", "Size")],
+    [
+        ("entry_price", "Entry price"),
+        ("correct_position_id", "Correct position"),
+        ("size", "Size"),
+        ("realized_pnl", "Realized P&amp;L"),  # escaped by the template
+    ],
 )
 def test_a_field_name_reads_as_words(name, shown):
     assert render("{{ v|label }}", v=name) == shown

@@ -47,6 +47,8 @@ def test_a_wrong_position_is_corrected_by_two_people_in_the_browser(people, logi
     approver = login(people["alice"])
     approver.goto("/approvals/")
     approver.click("#queue a")
+    approver.wait_for_url("**/approvals/*/")
+    approver.wait_for_selector("#diff")  # count() does not wait for the page
     changed = approver.locator("#diff tr[data-changed=true]")
     assert changed.count() == 2 and "SHORT" in approver.inner_text("#diff")
     approver.fill("#id_comment", "Matches the broker statement.")

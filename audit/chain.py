@@ -7,6 +7,7 @@ impossible.
 """
 
 import decimal
+import functools
 import gc
 import hashlib
 import multiprocessing
@@ -15,12 +16,14 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 
+import psycopg
 from django.apps import apps
 from django.db import connections, models, router, transaction
 
 from . import fastpath
 from .canonical import GENESIS, dumps, normalize, unsigned_zero
 from .models import ChainedModel
+from .triggers import lock_head_function
 
 
 def _lock_key(table: str, chain: str) -> int:
@@ -51,15 +54,16 @@ def head(model: type[ChainedModel], chain: str) -> tuple[int, str]:
 
 
 def lock_and_head(model: type[ChainedModel], chain: str) -> tuple[int, str]:
-    """Lock the chain, then read its head: one round trip on PostgreSQL (migration 0004's function)."""
+    """Lock the chain, then read its head: one round trip on PostgreSQL (the table's `lock_head_function`)."""
     connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
         lock_chain(model, chain)
         return head(model, chain)
+    table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT seq, hash FROM pms_chain_lock_head(%s::regclass, %s, %s)",
-            [model._meta.db_table, chain, _lock_key(model._meta.db_table, chain)],
+            f"SELECT seq, hash FROM {connection.ops.quote_name(lock_head_function(table))}(%s, %s)",
+            [chain, _lock_key(table, chain)],
         )
         seq, hash_ = cursor.fetchone()
     return (seq, hash_) if seq is not None else (0, GENESIS)
@@ -132,9 +136,39 @@ def append(model: type[ChainedModel], *, chain: str | None = None, **values) -> 
 # trip while the chain is locked; outside a transaction the statement commits, and unlocks, on its own.
 INSERT_AT_HEAD = """INSERT INTO {table} ({columns})
 SELECT %s, h.seq, h.prev, encode(sha256(convert_to(h.prev || %s || h.seq::text || %s, 'UTF8')), 'hex'), {values}
-FROM (SELECT COALESCE(seq, 0) + 1 AS seq, COALESCE(hash, '{genesis}') AS prev
-      FROM pms_chain_lock_head(%s::regclass, %s, %s)) AS h
+FROM (SELECT COALESCE(seq, 0) + 1 AS seq, COALESCE(hash, '{genesis}') AS prev FROM {lock_head}(%s, %s)) AS h
 RETURNING {pk}, seq, prev_hash, hash"""
+
+
+@functools.cache
+def _insert_at_head_sql(model: type[ChainedModel]) -> tuple[str, list[models.Field]]:
+    """INSERT_AT_HEAD for a model (PostgreSQL), and the fields whose values follow the link's parameters."""
+    opts = model._meta
+    link_names = {"chain", "seq", "prev_hash", "hash"}
+    fields = [f for f in opts.concrete_fields if f.name not in link_names and not (f.primary_key and f.db_returning)]
+    quote = connections[router.db_for_write(model)].ops.quote_name
+    sql = INSERT_AT_HEAD.format(
+        table=quote(opts.db_table),
+        columns=", ".join(quote(c) for c in ("chain", "seq", "prev_hash", "hash", *(f.column for f in fields))),
+        values=", ".join(["%s"] * len(fields)),
+        genesis=GENESIS,
+        lock_head=quote(lock_head_function(opts.db_table)),
+        pk=quote(opts.pk.column),
+    )
+    return sql, fields
+
+
+def _prepared_cursor(connection):
+    """A Django cursor (errors translated, queries logged) that binds parameters on the server, so that
+    psycopg prepares each statement on its first run: INSERT_AT_HEAD is parsed and planned once per
+    connection instead of on every append. Django leaves preparing off for connection poolers; only
+    this cursor prepares (Django's own cursors bind on the client, which psycopg never prepares)."""
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = 0
+    return connection._prepare_cursor(psycopg.Cursor(raw))
 
 
 def _canonical_around_seq(row: ChainedModel) -> tuple[str, str]:
@@ -159,24 +193,14 @@ def _insert_at_head(row: ChainedModel, using: str) -> ChainedModel:
         model_field = opts.get_field(name)
         if not model_field.is_relation:
             setattr(row, model_field.attname, _stored(model_field, getattr(row, model_field.attname), vendor))
-    link_names = {"chain", "seq", "prev_hash", "hash"}
-    fields = [f for f in opts.concrete_fields if f.name not in link_names and not (f.primary_key and f.db_returning)]
+    sql, fields = _insert_at_head_sql(type(row))
     values = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
-    quote = connection.ops.quote_name
-    table = opts.db_table
-    sql = INSERT_AT_HEAD.format(
-        table=quote(table),
-        columns=", ".join(quote(c) for c in ("chain", "seq", "prev_hash", "hash", *(f.column for f in fields))),
-        values=", ".join(["%s"] * len(fields)),
-        genesis=GENESIS,
-        pk=quote(opts.pk.column),
-    )
     before, after = _canonical_around_seq(row)
-    params = [row.chain, before, after, *values, table, row.chain, _lock_key(table, row.chain)]
+    params = [row.chain, before, after, *values, row.chain, _lock_key(opts.db_table, row.chain)]
     # In the caller's transaction: no savepoint (two more round trips while locked); a failure still
     # marks that transaction for rollback. Outside one: the statement is its own transaction.
     atomic = transaction.atomic(using=using, savepoint=False) if connection.in_atomic_block else nullcontext()
-    with atomic, connection.cursor() as cursor:
+    with atomic, _prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         row.pk, row.seq, row.prev_hash, row.hash = cursor.fetchone()
     row._state.adding, row._state.db = False, using

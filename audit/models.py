@@ -138,8 +138,10 @@ class Event(ChainedModel):
         "client_ip",
     )
 
-    occurred_at = models.DateTimeField(db_index=True)
-    actor = models.CharField(max_length=150, db_index=True, help_text="Username, or system:<name>.")
+    # No single-column indexes: (actor, id) and (occurred_at, id) below serve every filter, and each
+    # index is written under the chain's lock on every append.
+    occurred_at = models.DateTimeField()
+    actor = models.CharField(max_length=150, help_text="Username, or system:<name>.")
     action = models.CharField(max_length=100, help_text="Dotted, e.g. book.position.opened.")
     subject_type = models.CharField(max_length=50, blank=True)
     subject_id = models.CharField(max_length=64, blank=True)

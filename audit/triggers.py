@@ -1,5 +1,6 @@
 """Database triggers that refuse UPDATE, DELETE and TRUNCATE on append-only tables,
-and refuse an insert that does not link to the head of its chain.
+and refuse an insert that does not link to the head of its chain; on PostgreSQL, each chained
+table's function that locks a chain and reads its head (`chain.append` calls it).
 
 They hold for every client, raw SQL included. The application's runtime role owns no table,
 so it cannot disable or replace them (`grants.py`); the owner and a PostgreSQL superuser
@@ -12,6 +13,11 @@ from django.db.migrations.operations.base import Operation
 
 from .canonical import GENESIS
 from .models import AppendOnlyModel
+
+
+def lock_head_function(table: str) -> str:
+    """The function that locks one of `table`'s chains and returns its head (seq, hash) on PostgreSQL."""
+    return f"{table}_lock_head"
 
 
 def _pg_sql(table: str, chained: bool) -> list[str]:
@@ -29,6 +35,15 @@ FOR EACH STATEMENT EXECUTE FUNCTION {table}_refuse()""",
     ]
     if chained:
         sql += [
+            # Static SQL, so its plan is cached: it runs under the chain's lock on every append.
+            # A VOLATILE function's statement takes a fresh snapshot: it sees the head committed
+            # by the writer that held the lock before.
+            f"""CREATE OR REPLACE FUNCTION {lock_head_function(table)}(chain_name text, lock_key bigint,
+                                                 OUT seq bigint, OUT hash text) AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(lock_key);
+  SELECT t.seq, t.hash INTO seq, hash FROM {table} t WHERE t.chain = chain_name ORDER BY t.seq DESC LIMIT 1;
+END $$ LANGUAGE plpgsql VOLATILE""",
             f"""CREATE OR REPLACE FUNCTION {table}_link() RETURNS trigger AS $$
 DECLARE head_seq bigint; head_hash varchar;
 BEGIN

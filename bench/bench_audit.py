@@ -1,4 +1,5 @@
-"""Audit benchmarks (PostgreSQL): chained appends vs plain inserts (1 and 8 writers), the event list
+"""Audit benchmarks (PostgreSQL): chained appends vs plain inserts (1 and 8 writers; the goal's plain insert
+is a Django transaction, and a single prepared autocommit INSERT is measured beside it), the event list
 over 1,000,000 events (first page and 10,000 rows deep), verification speed, and the NDJSON export's
 rows/s and peak memory.
 
@@ -16,6 +17,7 @@ import threading
 import time
 from pathlib import Path
 
+import psycopg
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, connections, models, transaction
@@ -53,6 +55,16 @@ def _plain_insert(cursor, n: int) -> None:
 def _plain_writer(count: int, offset: int) -> None:
     for n in range(offset, offset + count):
         with transaction.atomic(), connection.cursor() as cursor:
+            _plain_insert(cursor, n)
+
+
+def _plain_statement_writer(count: int, offset: int) -> None:
+    """The strictest baseline: each insert one prepared statement that commits on its own, as an append is."""
+    connection.ensure_connection()
+    raw = connection.connection
+    raw.prepare_threshold = 0
+    with psycopg.Cursor(raw) as cursor:
+        for n in range(offset, offset + count):
             _plain_insert(cursor, n)
 
 
@@ -94,6 +106,9 @@ def _appends() -> dict:
     figures = {}
     for writers in (1, 8):
         plain = _rate(writers, _plain_writer, lambda i, w=writers: (w * 10_000_000 + i * 1_000_000,))
+        statement = _rate(
+            writers, _plain_statement_writer, lambda i, w=writers: (w * 10_000_000 + i * 1_000_000 + 500_000,)
+        )
         same = _rate(writers, _chained_writer, lambda i: ("benchbook",))
         spread = _rate(writers, _chained_writer, lambda i: (NAMESPACES[i % len(NAMESPACES)],))
         figures[f"{writers}_writers"] = {
@@ -102,6 +117,9 @@ def _appends() -> dict:
             "chained_ratio_one_chain": round(same / plain, 2),
             "chained_five_chains_per_s": spread,
             "chained_ratio_five_chains": round(spread / plain, 2),
+            # Not the goal's baseline (a Django transaction: BEGIN, INSERT, COMMIT), shown beside it.
+            "plain_one_statement_per_s": statement,
+            "chained_ratio_one_chain_vs_one_statement": round(same / statement, 2),
         }
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {PLAIN}")

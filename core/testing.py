@@ -181,7 +181,8 @@ def _waiting_for_locks() -> int:
         return cursor.fetchone()[0]
 
 
-def _until_waiting(count: int) -> None:
+def until_waiting(count: int) -> None:
+    """Until `count` backends of this database wait for a lock (PostgreSQL)."""
     for _ in range(600):  # a bound, not a timing: a writer queues within milliseconds
         if _waiting_for_locks() >= count:
             return
@@ -209,7 +210,7 @@ def race_behind(release: threading.Event, first, second) -> dict:
     for count, (key, call) in enumerate((("first", first), ("second", second)), start=1):
         threads.append(threading.Thread(target=run, args=(key, call)))
         threads[-1].start()
-        _until_waiting(count)
+        until_waiting(count)
     release.set()
     for thread in threads:
         thread.join(60)

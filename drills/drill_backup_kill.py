@@ -35,7 +35,7 @@ def _run(stack, kills: int) -> dict:
     missed = {"running": 0, "verifying": 0}
     sweep_seconds = []
     for phase in ("running", "verifying"):
-        attempts = 0
+        attempts, ceiling = 0, 0.3
         while killed[phase] < kills and attempts < kills * 4:
             attempts += 1
             backup = _start_backup(http)
@@ -43,9 +43,10 @@ def _run(stack, kills: int) -> dict:
                 missed[phase] += 1  # finished (or failed) before the phase was caught
                 wait_for(lambda b=backup: _status(b) not in ("queued", "running", "verifying"), timeout=120)
                 continue
-            time.sleep(random.uniform(0, 0.3))
-            if _status(backup) != phase:
+            time.sleep(random.uniform(0, ceiling))
+            if _status(backup) != phase:  # the phase was shorter than the wait: aim earlier next time
                 missed[phase] += 1
+                ceiling /= 2
                 wait_for(lambda b=backup: _status(b) not in ("queued", "running", "verifying"), timeout=120)
                 continue
             stack.restart_worker()

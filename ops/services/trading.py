@@ -118,9 +118,12 @@ class TradingResume(Approvable):
         if not isinstance(payload, dict) or not isinstance(payload.get("halt_seq"), int):
             raise Invalid("payload.halt_seq (the halt being lifted) is required.", fields={"halt_seq": ["Required."]})
 
-    def execute(self, request: ApprovalRequest, *, actor) -> dict:
-        """Resume, provided the halt being lifted is still the standing one."""
+    def lock(self, request: ApprovalRequest) -> None:
+        """The switch's chain before the approvals chains, in the order asking to resume took them."""
         chain.lock_chain(TradingChange, TradingChange.DEFAULT_CHAIN)
+
+    def execute(self, request: ApprovalRequest, *, actor) -> dict:
+        """Resume, provided the halt being lifted is still the standing one (`lock` holds the switch)."""
         current = _current()
         if current is None or current.enabled or current.seq != request.payload.get("halt_seq"):
             raise Conflict("Trading state changed since the request; the halt it lifts is no longer standing.")

@@ -8,10 +8,14 @@ from django.utils import timezone
 from audit import chain
 from audit.services import actor_name, event_record
 from core.errors import Conflict, Invalid
+from core.roles import INCIDENT_COMMANDER, OPS, PM
 
 from . import day as trading_day
 from .actions import DeskAction
 from .models import Holiday, SignOff
+
+# Who may sign an item off, on the page and through the API; every role may read the day.
+SIGNERS = (PM, OPS, INCIDENT_COMMANDER)
 
 
 def _item_text(checklist: str, item) -> str:

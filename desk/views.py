@@ -5,12 +5,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from core.errors import ServiceError
-from core.roles import ALL_ROLES, INCIDENT_COMMANDER, OPS, PM, has_role, role_page
+from core.roles import ALL_ROLES, has_role, role_page
 
 from . import day as trading_day
 from . import selectors, services
-
-SIGNERS = (PM, OPS, INCIDENT_COMMANDER)
+from .services import SIGNERS
 
 
 @role_page(*SIGNERS, read=ALL_ROLES)

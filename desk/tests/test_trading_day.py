@@ -130,3 +130,57 @@ def test_the_demo_signs_what_is_open_and_leaves_the_rest(people, clock):
     assert SignOff.objects.filter(checklist=trading_day.PRE_MARKET).count() == 5
     assert not SignOff.objects.filter(checklist=trading_day.END_OF_DAY).exists()
     assert checks.trading_day().status == "ok"
+
+
+def test_the_api_signs_off_as_the_caller(api, people, clock):
+    clock(at(8, 0))
+    url = "/api/v1/desk/today/signoffs"
+    first = api["ivy"].post(url, {"checklist": "pre_market", "item": 1, "note": "Margins checked"}, format="json")
+    assert first.status_code == 201, first.json()
+    body = first.json()
+    assert (body["day"], body["checklist"], body["item"], body["signed_by"]) == ("2026-12-07", "pre_market", 1, "ivy")
+    assert body["text"] == trading_day.CHECKLISTS["pre_market"].items[0] and body["note"] == "Margins checked"
+    signed = SignOff.objects.get()
+    assert (signed.signed_by, signed.hash) == ("ivy", body["hash"])
+    event = Event.objects.get(action="desk.item.signed")
+    assert (event.actor, event.subject_id) == ("ivy", "2026-12-07:pre_market")
+    again = api["pam"].post(url, {"checklist": "pre_market", "item": 1}, format="json")
+    assert again.status_code == 409 and "already signed off by ivy" in again.json()["detail"]
+    page = api["audrey"].get("/api/v1/desk/today").json()
+    assert page["checklists"][0]["items"][0]["signed_by"] == "ivy"
+    assert api["audrey"].post(url, {"checklist": "pre_market", "item": 2}, format="json").status_code == 403
+    clock(at(12, 0))
+    early = api["oscar"].post(url, {"checklist": "end_of_day", "item": 1}, format="json")
+    assert early.status_code == 409 and "opens at 16:00" in early.json()["detail"]
+    assert SignOff.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"checklist": "lunch", "item": 1}, "checklist"),
+        ({"checklist": "pre_market", "item": 0}, "item"),
+        ({"checklist": "pre_market", "item": 6}, "item"),
+        ({"checklist": "pre_market", "item": "\u0663"}, "item"),  # an Arabic-Indic three
+        ({"checklist": "pre_market", "item": {"n": 1}}, "item"),
+        ({"checklist": "pre_market", "item": 1, "note": "x" * 501}, "note"),
+        ({"checklist": "pre_market", "item": 1, "note": "a\x00b"}, "note"),
+        ({"checklist": "pre_market", "item": 1, "signed_by": "pam"}, "signed_by"),
+        ({"item": 1}, "checklist"),
+    ],
+)
+def test_a_bad_sign_off_is_a_400_naming_the_field_and_signs_nothing(api, people, clock, body, field):
+    clock(at(8, 0))
+    response = api["oscar"].post("/api/v1/desk/today/signoffs", body, format="json")
+    assert response.status_code == 400, response.json()
+    assert field in response.json()["fields"]
+    assert not SignOff.objects.exists() and not Event.objects.filter(action="desk.item.signed").exists()
+
+
+def test_a_replayed_sign_off_answers_the_first_time_and_signs_once(api, people, clock):
+    clock(at(8, 0))
+    url, body = "/api/v1/desk/today/signoffs", {"checklist": "pre_market", "item": 3}
+    first = api["pam"].post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="pre-3")
+    replay = api["pam"].post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="pre-3")
+    assert first.status_code == replay.status_code == 201 and first.json() == replay.json()
+    assert SignOff.objects.count() == 1

@@ -11,8 +11,6 @@ import asyncio
 import collections
 import os
 import random
-import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +26,7 @@ from bench.bench_incidents import fill_timeline
 from bench.harness import percentiles
 from book import services as book
 from conftest import make_user
+from core.testing import free_port, production_env
 from incidents.services import incident_declare
 
 CLIENTS = int(os.environ.get("BENCH_HTTP_CLIENTS", 16))
@@ -37,12 +36,6 @@ WORKERS = 4  # README: gunicorn pms_ops.wsgi --workers 4
 POSITIONS = 100
 TIMELINE_EVENTS = 5_000
 GOALS = {"requests_per_s": 250, "p95_ms_every_endpoint": 100, "errors": 0}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _dataset() -> dict:
@@ -148,18 +141,8 @@ async def _load(port: int, token: str, mix: list, seconds: float) -> dict:
 
 
 def _gunicorn(port: int, log) -> subprocess.Popen:
-    db = connection.settings_dict
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="pms_ops.settings",
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        REDIS_URL=settings.REDIS_URL,
-        SECRET_KEY=secrets.token_urlsafe(50),
-        DEBUG="false",
-        ALLOWED_HOSTS="127.0.0.1",
-    )
     args = [sys.executable, "-m", "gunicorn", "pms_ops.wsgi", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}"]
-    return subprocess.Popen(args, env=env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(args, env=production_env(), cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT)
 
 
 def _wait_ready(port: int, token: str) -> None:
@@ -175,7 +158,7 @@ def _wait_ready(port: int, token: str) -> None:
 
 def run() -> dict:
     data = _dataset()
-    port = _free_port()
+    port = free_port()
     with tempfile.NamedTemporaryFile("w+", prefix="bench-http-", suffix=".log") as log:
         server = _gunicorn(port, log)
         try:

@@ -1,4 +1,5 @@
-"""Test helpers shared by several apps' tests: a redis-server and an SMTP server of the test's own."""
+"""Test helpers shared by several apps' tests (and the benchmarks): a redis-server and an SMTP server of
+the test's own, the environment of a production process, and lock races on PostgreSQL."""
 
 import base64
 import contextlib
@@ -6,6 +7,8 @@ import email
 import email.policy
 import json
 import logging
+import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -23,6 +26,25 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def production_env() -> dict:
+    """The environment of a process started as production starts it (`pms_ops.settings`, DEBUG off, a
+    random SECRET_KEY) on this process's PostgreSQL database and Redis: gunicorn, a worker, beat."""
+    from django.conf import settings
+    from django.db import connection
+
+    db = connection.settings_dict
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="pms_ops.settings",
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        REDIS_URL=settings.REDIS_URL,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1",
+    )
+    return env
 
 
 class PrivateRedis:

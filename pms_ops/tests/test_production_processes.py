@@ -5,10 +5,7 @@ environment, TLS behind a proxy): a request is served by gunicorn, a task by the
 and beat syncs the schedule into django-celery-beat's tables.
 """
 
-import os
 import re
-import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -18,32 +15,12 @@ import urllib.request
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django_celery_beat.models import PeriodicTask
 
+from core.testing import free_port, production_env
 from pms_ops.celery import ping
 
 pytestmark = [pytest.mark.postgres, pytest.mark.worker]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _production_env() -> dict:
-    db = connection.settings_dict
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="pms_ops.settings",
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        REDIS_URL=settings.REDIS_URL,
-        SECRET_KEY=secrets.token_urlsafe(50),
-        DEBUG="false",
-        ALLOWED_HOSTS="127.0.0.1",
-    )
-    return env
 
 
 def _start(args: list[str], env: dict, log) -> subprocess.Popen:
@@ -111,12 +88,12 @@ def operator(transactional_db, settings):
 
 
 def test_gunicorn_serves_the_admin_on_postgresql(operator, tmp_path):
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     with open(tmp_path / "gunicorn.log", "w") as log:
         server = _start(
             [sys.executable, "-m", "gunicorn", "pms_ops.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
-            _production_env(),
+            production_env(),
             log,
         )
         try:
@@ -143,7 +120,7 @@ def test_a_worker_executes_a_task_and_beat_syncs_its_schedule(celery_worker_proc
     with open(tmp_path / "beat.log", "w") as log:
         beat = _start(
             [sys.executable, "-m", "celery", "-A", "pms_ops", "beat", "--loglevel", "INFO"],
-            _production_env(),
+            production_env(),
             log,
         )
         try:

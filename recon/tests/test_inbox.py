@@ -1,6 +1,8 @@
 """Statements dropped into the watched directory are reconciled by beat; refused ones are set aside with the reason."""
 
 import json
+import os
+import time
 
 from django.test import override_settings
 
@@ -15,6 +17,10 @@ def test_beat_reconciles_good_files_and_sets_aside_bad_ones(tmp_path, open_posit
     (tmp_path / "a_good.csv").write_bytes(csv_of("GOLD_MINI,LONG,2,71000"))
     (tmp_path / "b_bad.csv").write_bytes(HEADER.encode() + b"GOLD_MINI,LONG,-2,71000\n")
     (tmp_path / "notes.txt").write_text("not a statement")
+    # The statement is as of its file's mtime, which the kernel stamps from a clock a few ms coarse: it
+    # could read earlier than the position opened just before, which would then be a true break.
+    now = time.time_ns()
+    os.utime(tmp_path / "a_good.csv", ns=(now, now))
     with override_settings(RECON_INBOX_DIR=str(tmp_path)):
         outcome = tasks.inbox_sweep()
     assert outcome == {"done": ["a_good.csv"], "rejected": ["b_bad.csv"]}
